@@ -1,0 +1,142 @@
+/**
+ * The contract between the transfer core and the rest of the app.
+ * The UI and the signalling module depend on these types only; the core implements them.
+ */
+import type { ControlMessage, DeviceKind, OfferedFile } from '../protocol/control.ts'
+
+/** A reliable, ordered, message-oriented binary channel to one peer (a negotiated RTCDataChannel in the app, an in-memory pair in tests). */
+export interface BulkChannel {
+  /** Sends one whole message. Throws if the channel is closed. */
+  send(bytes: Uint8Array): void
+  /** Bytes queued for sending and not yet handed to the network. */
+  bufferedBytes(): number
+  /** Resolves once bufferedBytes() is at or below the low-water mark, or the channel closes. */
+  waitForDrain(): Promise<void>
+  /** Resolves once the channel is open (at once if it is); rejects if it closes first. */
+  waitOpen(): Promise<void>
+  isOpen(): boolean
+  /** Called for every received message. */
+  onMessage: ((bytes: Uint8Array) => void) | null
+  /** Called once when the channel closes. */
+  onClose: (() => void) | null
+}
+
+/** What the core needs to reach one connected peer. */
+export interface PeerPort {
+  sendControl(message: ControlMessage): void
+  bulk: BulkChannel
+}
+
+/** A running streaming SHA-256. */
+export interface Hasher {
+  update(bytes: Uint8Array): void
+  /** Lowercase hex digest. */
+  digestHex(): string
+}
+
+/** Where received bytes go. Writes arrive in order, each once. */
+export interface Sink {
+  write(bytes: Uint8Array): Promise<void>
+  /** All bytes written: hand the result over. */
+  close(): Promise<Blob>
+  /** Drop whatever was written. */
+  abort(): Promise<void>
+}
+
+/** A file the local person chose to send. */
+export interface OutgoingFile {
+  blob: Blob
+  name: string
+  /** Relative path inside a chosen folder, including the name; absent for loose files. */
+  path?: string
+  type: string
+}
+
+export type TransferDirection = 'send' | 'receive'
+
+export type TransferState =
+  | 'offered' // waiting for the receiver's answer (send) or the person's answer (receive)
+  | 'transferring'
+  | 'complete' // every file delivered and verified
+  | 'declined'
+  | 'cancelled'
+  | 'failed'
+
+export interface FileProgress {
+  index: number
+  name: string
+  path?: string
+  size: number
+  type: string
+  /** Bytes delivered (send: acknowledged by the receiver; receive: written to the sink). */
+  bytesDone: number
+  /** True once both sides' SHA-256 digests matched. */
+  verified: boolean
+  /** Receive side: the finished file, once verified. */
+  blob?: Blob
+}
+
+export interface TransferSnapshot {
+  id: string
+  peerId: string
+  direction: TransferDirection
+  state: TransferState
+  files: FileProgress[]
+  totalBytes: number
+  bytesDone: number
+  /** Set when state is 'cancelled' or 'failed': who ended it and why, in a stable code. */
+  endedBy?: 'local' | 'remote'
+  errorCode?: string
+  startedAtMs: number
+  updatedAtMs: number
+}
+
+export interface IncomingText {
+  id: string
+  peerId: string
+  text: string
+  receivedAtMs: number
+}
+
+export interface PeerHello {
+  name: string
+  device: DeviceKind
+}
+
+export type TransferEvent =
+  | { type: 'transfer'; transfer: TransferSnapshot }
+  | { type: 'text'; text: IncomingText }
+  | { type: 'hello'; peerId: string; hello: PeerHello }
+  /** A peer broke the protocol; the message was refused. */
+  | { type: 'protocol-error'; peerId: string; code: string; detail: string }
+
+export type { ControlMessage, DeviceKind, OfferedFile }
+
+export interface TransferManagerDeps {
+  /** A sink for one accepted incoming file. */
+  createSink(transferId: string, file: OfferedFile): Sink
+  createHasher(): Promise<Hasher>
+  /** A fresh random transfer id (see protocol/ids.ts). */
+  newId(): string
+  nowMs(): number
+  onEvent(event: TransferEvent): void
+}
+
+/** Runs every transfer with every connected peer. Built by createTransferManager(deps). */
+export interface TransferManager {
+  /** Start talking to a connected peer; the manager takes over port.bulk.onMessage/onClose. */
+  addPeer(peerId: string, port: PeerPort): void
+  /** The peer left: its open transfers fail with code 'peer-gone'. */
+  removePeer(peerId: string): void
+  /** Every control message from a peer, as received (unvalidated). */
+  handleControl(peerId: string, raw: unknown): void
+  /** Offer files to a peer; returns the transfer id. */
+  sendFiles(peerId: string, files: OutgoingFile[]): string
+  sendText(peerId: string, text: string): void
+  accept(transferId: string): void
+  decline(transferId: string): void
+  cancel(transferId: string): void
+  /** Forget a transfer that has ended. */
+  dismiss(transferId: string): void
+  destroy(): void
+}
