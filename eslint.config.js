@@ -29,7 +29,8 @@ export default ts.config(
     languageOptions: {
       globals: { ...globals.browser, ...globals.node },
       parserOptions: {
-        projectService: true,
+        // App code, Node scripts and tests, and the service worker each have their own tsconfig.
+        project: ['./tsconfig.json', './tsconfig.node.json', './tsconfig.sw.json'],
         extraFileExtensions: ['.svelte'],
         tsconfigRootDir: import.meta.dirname,
       },
