@@ -1,6 +1,83 @@
+/** Composition root: builds the core, mounts the UI, registers the service worker. */
 import { mount } from 'svelte'
+import { createFerry } from './lib/ferry.ts'
+import {
+  buildTimeOverrides,
+  parseOverrides,
+  resolveConfig,
+  urlOverrides,
+  type ConfigOverrides,
+} from './lib/signalling/config.ts'
+import { parseRoomFragment } from './lib/signalling/link.ts'
+import { createPeerRoom, relayConnectionCount } from './lib/signalling/room.ts'
+import { createSettingsStore } from './lib/storage/settings.ts'
+import { createTransferManager } from './lib/transfer/manager.ts'
+import { createSha256Hasher } from './lib/transfer/hashing.ts'
+import { createMemorySink } from './lib/transfer/memory-sink.ts'
+import { newTransferId } from './lib/protocol/ids.ts'
+import { registerServiceWorker } from './lib/pwa/register.ts'
 import App from './ui/App.svelte'
+import { AppState } from './ui/state/app-state.svelte.ts'
+import './ui/global.css'
 
-const target = document.getElementById('app')
-if (!target) throw new Error('ferry: #app element missing')
-mount(App, { target })
+/** Serve-time settings: an optional config.json beside index.html (see README). */
+const configFileTimeoutMs = 1500
+const loadServedConfig = async (): Promise<ConfigOverrides> => {
+  try {
+    const response = await fetch(new URL('config.json', document.baseURI), {
+      cache: 'no-store',
+      signal: AbortSignal.timeout(configFileTimeoutMs),
+    })
+    if (!response.ok) return {}
+    return parseOverrides(await response.json())
+  } catch {
+    return {}
+  }
+}
+
+const start = async () => {
+  const target = document.getElementById('app')
+  if (!target) throw new Error('ferry: #app element missing')
+
+  const config = resolveConfig(
+    buildTimeOverrides(import.meta.env),
+    await loadServedConfig(),
+    urlOverrides(new URL(location.href)),
+  )
+  const app = new AppState()
+  const ferry = createFerry(
+    {
+      config,
+      settings: createSettingsStore(),
+      deviceHints: {
+        userAgent: navigator.userAgent,
+        maxTouchPoints: navigator.maxTouchPoints,
+      },
+      pageUrl: () => new URL(location.href),
+      showRoomInAddress: (url) => history.replaceState(null, '', url),
+      createRoom: createPeerRoom,
+      createTransferManager,
+      transferDeps: {
+        createSink: (_transferId, file) => createMemorySink(file.type),
+        createHasher: createSha256Hasher,
+        newId: newTransferId,
+        nowMs: () => Date.now(),
+      },
+      relayStatus: relayConnectionCount,
+      setInterval: (callback, ms) => setInterval(callback, ms),
+      clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+      nowMs: () => Date.now(),
+    },
+    app.events,
+  )
+  mount(App, { target, props: { app, ferry } })
+  await ferry.start(parseRoomFragment(location.hash))
+  // Opening another room's link in this tab switches rooms.
+  addEventListener('hashchange', () => {
+    const link = parseRoomFragment(location.hash)
+    if (link && link.roomId !== app.room?.roomId) void ferry.joinLink(link)
+  })
+  registerServiceWorker()
+}
+
+void start()

@@ -1,0 +1,100 @@
+/**
+ * Devices for the e2e tests: each one a separate browser context (its own storage, its own WebRTC
+ * stack) with the built app open, talking through the real local relay.
+ */
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import {
+  test as base,
+  expect,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from '@playwright/test'
+
+export const appUrl = (): string => {
+  const url = process.env['FERRY_APP_URL']
+  if (!url) throw new Error('ferry e2e: FERRY_APP_URL is not set (global setup did not run)')
+  return url
+}
+
+export class Device {
+  constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+  ) {}
+
+  static async open(browser: Browser, url = appUrl()): Promise<Device> {
+    const context = await browser.newContext({
+      // Without a media permission Chromium hides host candidates behind mDNS names, which do not
+      // resolve inside the test's network namespace.
+      permissions: ['camera', 'microphone', 'clipboard-read', 'clipboard-write'],
+      acceptDownloads: true,
+    })
+    const page = await context.newPage()
+    await page.goto(url)
+    await expect(page.getByTestId('my-name')).toBeVisible()
+    return new Device(context, page)
+  }
+
+  name(): Promise<string> {
+    return this.page.getByTestId('my-name').innerText()
+  }
+
+  /** Makes a private room and returns its link. */
+  async shareLink(): Promise<string> {
+    await this.page.getByRole('button', { name: 'Share a link' }).click()
+    const link = this.page.getByTestId('room-link')
+    await expect(link).toHaveValue(/#room=/)
+    return link.inputValue()
+  }
+
+  peer(name: string): Locator {
+    return this.page.locator(`[data-testid="peer"][data-peer-name="${name}"]`)
+  }
+
+  async sendFiles(peerName: string, paths: string[]): Promise<void> {
+    await this.peer(peerName).getByTestId('file-input').setInputFiles(paths)
+  }
+
+  transfer(direction: 'send' | 'receive'): Locator {
+    return this.page.locator(`[data-testid="transfer"][data-direction="${direction}"]`)
+  }
+
+  async close(): Promise<void> {
+    await this.context.close()
+  }
+}
+
+/** Two devices in one private room, each listing the other. */
+export const connectPair = async (
+  browser: Browser,
+): Promise<{ a: Device; b: Device; aName: string; bName: string; link: string }> => {
+  const a = await Device.open(browser)
+  const link = await a.shareLink()
+  const b = await Device.open(browser, link)
+  const [aName, bName] = [await a.name(), await b.name()]
+  await expect(a.peer(bName)).toBeVisible()
+  await expect(b.peer(aName)).toBeVisible()
+  return { a, b, aName, bName, link }
+}
+
+export const sha256File = (path: string): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const hash = createHash('sha256')
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')))
+  })
+
+export const writeRandomFile = async (path: string, bytes: number): Promise<string> => {
+  await writeFile(path, randomBytes(bytes))
+  return path
+}
+
+export const test = base
+export { expect }

@@ -1,0 +1,51 @@
+/**
+ * Private room links. The room id and the secret live in the URL fragment, which browsers never send
+ * to a server: `https://ferry.example/?relays=wss://r#room=<id>&key=<secret>`.
+ */
+
+/** 128 random bits as unpadded base64url: 22 characters. */
+const tokenBytes = 16
+const tokenPattern = /^[A-Za-z0-9_-]{22}$/
+
+export interface RoomLink {
+  roomId: string
+  secret: string
+}
+
+const toBase64Url = (bytes: Uint8Array): string => {
+  let binary = ''
+  for (const byte of bytes) binary += String.fromCharCode(byte)
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+export const randomToken = (random: (bytes: Uint8Array) => void): string => {
+  const bytes = new Uint8Array(tokenBytes)
+  random(bytes)
+  return toBase64Url(bytes)
+}
+
+export const createRoomLink = (
+  random: (bytes: Uint8Array) => void = (b) => crypto.getRandomValues(b),
+): RoomLink => ({ roomId: randomToken(random), secret: randomToken(random) })
+
+/** Reads a room from a URL fragment (`#room=…&key=…`); anything else is no room. */
+export const parseRoomFragment = (hash: string): RoomLink | null => {
+  const params = new URLSearchParams(hash.replace(/^#/, ''))
+  const roomId = params.get('room')
+  const secret = params.get('key')
+  if (!roomId || !secret || !tokenPattern.test(roomId) || !tokenPattern.test(secret)) return null
+  return { roomId, secret }
+}
+
+/**
+ * The shareable URL of a room: the app's own URL with the room in the fragment. Relays named in the
+ * page's `relays` query parameter are kept, so the other device meets on the same relays.
+ */
+export const roomUrl = (pageUrl: URL, link: RoomLink): string => {
+  const url = new URL(pageUrl.href)
+  const relays = url.searchParams.get('relays')
+  url.search = ''
+  if (relays) url.searchParams.set('relays', relays)
+  url.hash = new URLSearchParams({ room: link.roomId, key: link.secret }).toString()
+  return url.href
+}

@@ -1,0 +1,62 @@
+/**
+ * Every sentence the core's codes turn into. One place, so a message catalog can replace it.
+ */
+import type { Notice } from '../lib/ferry.ts'
+import type { TransferSnapshot } from '../lib/transfer/types.ts'
+
+export const noticeText = (notice: Notice): string => {
+  switch (notice.code) {
+    case 'relays-unreachable':
+      return "Can't reach any signalling relay, so devices can't find each other. Check the internet connection; Ferry keeps trying."
+    case 'relays-reachable':
+      return 'Connected to a signalling relay again.'
+    case 'join-refused':
+      return 'A device tried to join this room without the right link, and was refused.'
+    case 'peer-protocol-error':
+      return `${notice.peerName || 'A device'} sent something Ferry could not accept; it was refused.`
+  }
+}
+
+const fileCount = (n: number) => (n === 1 ? 'the file' : `${n} files`)
+
+/** What to tell the person when a transfer reaches a new state; null when nothing needs saying. */
+export const transferEndText = (t: TransferSnapshot, peerName: string): string | null => {
+  const files = fileCount(t.files.length)
+  const sending = t.direction === 'send'
+  switch (t.state) {
+    case 'declined':
+      return sending ? `${peerName} declined ${files}.` : null
+    case 'cancelled':
+      if (t.endedBy === 'remote') {
+        return `${peerName} cancelled the transfer${sending ? '' : ` of ${files}`}.`
+      }
+      return null
+    case 'failed':
+      return failureText(t, peerName)
+    case 'complete':
+      return sending ? `${peerName} received ${files}.` : null
+    default:
+      return null
+  }
+}
+
+export const failureText = (t: TransferSnapshot, peerName: string): string => {
+  switch (t.errorCode) {
+    case 'peer-gone':
+      return `${peerName} left before the transfer finished.`
+    case 'hash-mismatch':
+      return t.direction === 'receive'
+        ? `A file from ${peerName} arrived damaged and was discarded.`
+        : `${peerName} received a damaged copy; it was discarded.`
+    default:
+      return `The transfer with ${peerName} failed (${t.errorCode ?? 'unknown error'}).`
+  }
+}
+
+export const deviceLabel: Record<string, string> = {
+  phone: 'Phone',
+  tablet: 'Tablet',
+  laptop: 'Laptop',
+  desktop: 'Desktop',
+  unknown: 'Device',
+}

@@ -1,0 +1,89 @@
+/** What the UI shows, fed by the core's events. Components read it; they act through the core. */
+import { SvelteMap } from 'svelte/reactivity'
+import type { ActiveRoom, FerryEvents, Identity, Notice, PeerInfo } from '../../lib/ferry.ts'
+import type { IncomingText, TransferSnapshot } from '../../lib/transfer/types.ts'
+import { noticeText, transferEndText } from '../messages.ts'
+
+export interface NoticeView {
+  id: number
+  tone: 'error' | 'info'
+  text: string
+}
+
+/** Notices disappear by themselves after this long, except errors the person must act on. */
+const noticeLifetimeMs = 8000
+const maxTexts = 50
+
+export class AppState {
+  identity = $state<Identity | null>(null)
+  room = $state<ActiveRoom | null>(null)
+  relays = $state({ open: 0, total: 0 })
+  readonly peers = new SvelteMap<string, PeerInfo>()
+  readonly transfers = new SvelteMap<string, TransferSnapshot>()
+  texts = $state<IncomingText[]>([])
+  notices = $state<NoticeView[]>([])
+
+  readonly incomingOffers = $derived(
+    [...this.transfers.values()].filter((t) => t.direction === 'receive' && t.state === 'offered'),
+  )
+  readonly activity = $derived(
+    [...this.transfers.values()].filter(
+      (t) => !(t.direction === 'receive' && t.state === 'offered'),
+    ),
+  )
+
+  #nextNoticeId = 1
+  #timers = new Set<ReturnType<typeof setTimeout>>()
+
+  peerName(peerId: string): string {
+    return this.peers.get(peerId)?.name ?? 'Another device'
+  }
+
+  notify(tone: NoticeView['tone'], text: string): void {
+    const id = this.#nextNoticeId++
+    this.notices = [...this.notices, { id, tone, text }].slice(-5)
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer)
+      this.dismissNotice(id)
+    }, noticeLifetimeMs)
+    this.#timers.add(timer)
+  }
+
+  dismissNotice(id: number): void {
+    this.notices = this.notices.filter((n) => n.id !== id)
+  }
+
+  dismissText(id: string): void {
+    this.texts = this.texts.filter((t) => t.id !== id)
+  }
+
+  /** The core's callbacks, bound to this state. */
+  readonly events: FerryEvents = {
+    onIdentity: (identity) => (this.identity = identity),
+    onRoom: (room) => (this.room = room),
+    onPeer: (peer) => this.peers.set(peer.id, peer),
+    onPeerGone: (peerId) => this.peers.delete(peerId),
+    onTransfer: (transfer) => {
+      const before = this.transfers.get(transfer.id)
+      this.transfers.set(transfer.id, transfer)
+      if (before?.state !== transfer.state) {
+        const text = transferEndText(transfer, this.peerName(transfer.peerId))
+        if (text) this.notify(transfer.state === 'complete' ? 'info' : 'error', text)
+      }
+    },
+    onText: (text) => (this.texts = [text, ...this.texts].slice(0, maxTexts)),
+    onNotice: (notice: Notice) => {
+      const text = noticeText(notice)
+      this.notify(notice.code === 'relays-reachable' ? 'info' : 'error', text)
+    },
+    onRelayStatus: (status) => {
+      if (status.open !== this.relays.open || status.total !== this.relays.total)
+        this.relays = status
+    },
+  }
+
+  destroy(): void {
+    for (const timer of this.#timers) clearTimeout(timer)
+    this.#timers.clear()
+  }
+}
