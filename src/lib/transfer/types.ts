@@ -2,7 +2,7 @@
  * The contract between the transfer core and the rest of the app.
  * The UI and the signalling module depend on these types only; the core implements them.
  */
-import type { ControlMessage, DeviceKind, OfferedFile } from '../protocol/control.ts'
+import type { ControlMessage, DeclineReason, DeviceKind, OfferedFile } from '../protocol/control.ts'
 
 /** A reliable, ordered, message-oriented binary channel to one peer (a negotiated RTCDataChannel in the app, an in-memory pair in tests). */
 export interface BulkChannel {
@@ -84,9 +84,11 @@ export interface TransferSnapshot {
   files: FileProgress[]
   totalBytes: number
   bytesDone: number
-  /** Set when state is 'cancelled' or 'failed': who ended it and why, in a stable code. */
+  /** Set when state is 'declined', 'cancelled' or 'failed': who ended it and why, in a stable code. */
   endedBy?: 'local' | 'remote'
   errorCode?: string
+  /** Set when state is 'declined': the reason the receiver gave (errorCode is then 'declined'). */
+  declineReason?: DeclineReason
   startedAtMs: number
   updatedAtMs: number
 }
@@ -110,7 +112,7 @@ export type TransferEvent =
   /** A peer broke the protocol; the message was refused. */
   | { type: 'protocol-error'; peerId: string; code: string; detail: string }
 
-export type { ControlMessage, DeviceKind, OfferedFile }
+export type { ControlMessage, DeclineReason, DeviceKind, OfferedFile }
 
 export interface TransferManagerDeps {
   /** A sink for one accepted incoming file. */
@@ -130,13 +132,21 @@ export interface TransferManager {
   removePeer(peerId: string): void
   /** Every control message from a peer, as received (unvalidated). */
   handleControl(peerId: string, raw: unknown): void
-  /** Offer files to a peer; returns the transfer id. */
+  /**
+   * Offer files to a peer; returns the transfer id.
+   * Throws ProtocolError: 'peer-gone' (peer not added), 'invalid-field' or 'too-large' (the files
+   * break a limit in protocol/limits.ts, e.g. none, too many, a name too long).
+   */
   sendFiles(peerId: string, files: OutgoingFile[]): string
+  /** Throws ProtocolError: 'peer-gone', or 'invalid-field' / 'too-large' for empty or too long text. */
   sendText(peerId: string, text: string): void
+  /** Accept an offered incoming transfer; a no-op in any other state (e.g. cancelled meanwhile). */
   accept(transferId: string): void
-  decline(transferId: string): void
+  /** Decline an offered incoming transfer (reason 'user' unless given); otherwise a no-op. */
+  decline(transferId: string, reason?: DeclineReason): void
+  /** Cancel an open transfer, either direction, and tell the peer; otherwise a no-op. */
   cancel(transferId: string): void
-  /** Forget a transfer that has ended. */
+  /** Forget a transfer that has ended (a no-op for open ones). */
   dismiss(transferId: string): void
   destroy(): void
 }

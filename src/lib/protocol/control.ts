@@ -1,0 +1,325 @@
+/**
+ * Control messages: small JSON objects with a `type` discriminant, validated once, here, at the
+ * boundary. Unknown extra properties are stripped (a newer peer may add optional fields); a
+ * missing, mistyped or out-of-bounds field refuses the whole message.
+ */
+import * as v from 'valibot'
+import { ProtocolError, type ProtocolErrorCode } from './errors.ts'
+import { isTransferId, transferIdPattern } from './ids.ts'
+import {
+  maxControlMessageBytes,
+  maxDeviceNameChars,
+  maxErrorCodeChars,
+  maxFileBytes,
+  maxFileNameChars,
+  maxFilesPerOffer,
+  maxMimeChars,
+  maxOfferBytes,
+  maxPathChars,
+  maxReasonChars,
+  maxTextChars,
+  protocolVersion,
+} from './limits.ts'
+
+export const deviceKinds = ['phone', 'tablet', 'laptop', 'desktop', 'unknown'] as const
+/** What kind of device a peer is, for its icon. */
+export type DeviceKind = (typeof deviceKinds)[number]
+
+export const declineReasons = ['user', 'busy', 'too-large', 'invalid'] as const
+/** Why a receiver declined an offer. */
+export type DeclineReason = (typeof declineReasons)[number]
+
+const transferId = v.pipe(
+  v.string(),
+  v.regex(transferIdPattern, 'must be a transfer id (22 characters of base64url)'),
+)
+const fileIndex = v.pipe(
+  v.number(),
+  v.safeInteger(),
+  v.minValue(0),
+  v.maxValue(maxFilesPerOffer - 1),
+)
+const byteCount = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(maxFileBytes))
+const sha256Hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'))
+
+/** A name that is safe as one path segment on every file system we may save to. */
+const isSafeFileName = (name: string): boolean =>
+  !/[/\\\0]/.test(name) && name !== '.' && name !== '..'
+
+/** A relative path of safe segments: no leading '/', no empty, '.' or '..' segment. */
+const isSafeRelativePath = (path: string): boolean =>
+  path.split('/').every((segment) => segment.length > 0 && isSafeFileName(segment))
+
+const fileName = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(maxFileNameChars),
+  v.check(isSafeFileName, "must not contain '/', '\\' or NUL, nor be '.' or '..'"),
+)
+
+const offeredFileSchema = v.pipe(
+  v.object({
+    index: fileIndex,
+    name: fileName,
+    path: v.exactOptional(
+      v.pipe(
+        v.string(),
+        v.minLength(1),
+        v.maxLength(maxPathChars),
+        v.check(isSafeRelativePath, 'must be a relative path of safe names'),
+      ),
+    ),
+    size: byteCount,
+    type: v.pipe(v.string(), v.maxLength(maxMimeChars)),
+  }),
+  v.check(
+    (file) => file.path === undefined || file.path.split('/').at(-1) === file.name,
+    'path must end with the name',
+  ),
+)
+/** One file of an offer: `index` is its position, `path` (for folders) includes the name. */
+export type OfferedFile = v.InferOutput<typeof offeredFileSchema>
+
+const helloSchema = v.object({
+  type: v.literal('hello'),
+  version: v.literal(protocolVersion),
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(maxDeviceNameChars)),
+  // A kind this version does not know is shown as 'unknown' rather than refused.
+  device: v.fallback(v.picklist(deviceKinds), 'unknown'),
+})
+/** Who a peer is; sent once each way when peers meet. */
+export type HelloMessage = v.InferOutput<typeof helloSchema>
+
+const offerSchema = v.object({
+  type: v.literal('offer'),
+  transfer: transferId,
+  files: v.pipe(
+    v.array(offeredFileSchema),
+    v.minLength(1),
+    v.maxLength(maxFilesPerOffer),
+    v.check(
+      (files) => files.every((file, position) => file.index === position),
+      'each file index must equal its position',
+    ),
+    v.check(
+      (files) => files.reduce((total, file) => total + file.size, 0) <= maxOfferBytes,
+      `the files must add up to at most ${maxOfferBytes} bytes`,
+    ),
+  ),
+})
+/** Sender → receiver: these files, under this new transfer id. */
+export type OfferMessage = v.InferOutput<typeof offerSchema>
+
+const acceptSchema = v.object({ type: v.literal('accept'), transfer: transferId })
+/** Receiver → sender: start streaming. */
+export type AcceptMessage = v.InferOutput<typeof acceptSchema>
+
+const declineSchema = v.object({
+  type: v.literal('decline'),
+  transfer: transferId,
+  reason: v.picklist(declineReasons),
+})
+/** Receiver → sender: no, and why. */
+export type DeclineMessage = v.InferOutput<typeof declineSchema>
+
+const resumeSchema = v.object({
+  type: v.literal('resume'),
+  transfer: transferId,
+  file: fileIndex,
+  offset: byteCount,
+})
+/** Receiver → sender: continue this file from this offset (not implemented by the core yet). */
+export type ResumeMessage = v.InferOutput<typeof resumeSchema>
+
+const ackSchema = v.object({
+  type: v.literal('ack'),
+  transfer: transferId,
+  file: fileIndex,
+  offset: byteCount,
+})
+/** Receiver → sender: this many bytes of this file are received and written (cumulative). */
+export type AckMessage = v.InferOutput<typeof ackSchema>
+
+const doneSchema = v.object({
+  type: v.literal('done'),
+  transfer: transferId,
+  file: fileIndex,
+  sha256: sha256Hex,
+})
+/** The file's SHA-256: from the sender once all is sent, echoed by the receiver once all is written. */
+export type DoneMessage = v.InferOutput<typeof doneSchema>
+
+const cancelSchema = v.object({
+  type: v.literal('cancel'),
+  transfer: transferId,
+  reason: v.exactOptional(v.pipe(v.string(), v.maxLength(maxReasonChars))),
+})
+/** Either side: stop this transfer. */
+export type CancelMessage = v.InferOutput<typeof cancelSchema>
+
+const errorSchema = v.object({
+  type: v.literal('error'),
+  transfer: v.exactOptional(transferId),
+  code: v.pipe(
+    v.string(),
+    v.maxLength(maxErrorCodeChars),
+    v.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase words joined by -'),
+  ),
+  message: v.exactOptional(v.pipe(v.string(), v.maxLength(maxReasonChars))),
+})
+/** Either side: something was refused; with `transfer`, that transfer has failed. Never answered. */
+export type ErrorMessage = v.InferOutput<typeof errorSchema>
+
+const textSchema = v.object({
+  type: v.literal('text'),
+  id: transferId,
+  text: v.pipe(v.string(), v.minLength(1), v.maxLength(maxTextChars)),
+})
+/** A message, link or clipboard text. */
+export type TextMessage = v.InferOutput<typeof textSchema>
+
+const controlSchema = v.variant('type', [
+  helloSchema,
+  offerSchema,
+  acceptSchema,
+  declineSchema,
+  resumeSchema,
+  ackSchema,
+  doneSchema,
+  cancelSchema,
+  errorSchema,
+  textSchema,
+])
+/** Every control message, discriminated by `type`. */
+export type ControlMessage = v.InferOutput<typeof controlSchema>
+export type ControlType = ControlMessage['type']
+
+const controlTypes: ReadonlySet<string> = new Set<ControlType>([
+  'hello',
+  'offer',
+  'accept',
+  'decline',
+  'resume',
+  'ack',
+  'done',
+  'cancel',
+  'error',
+  'text',
+])
+
+export type ParseControlResult =
+  | { ok: true; message: ControlMessage }
+  | {
+      ok: false
+      error: ProtocolError
+      /** The message's `type`, when it was a known one (an invalid `error` must not be answered). */
+      type?: ControlType
+      /** The message's `transfer`, when it held a valid id. */
+      transfer?: string
+    }
+
+/** UTF-8 bytes of a string, without encoding it. */
+export const utf8Bytes = (text: string): number => {
+  let bytes = 0
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit < 0x80) bytes += 1
+    else if (unit < 0x800) bytes += 2
+    else if (unit >= 0xd800 && unit <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4
+      i++
+    } else bytes += 3
+  }
+  return bytes
+}
+
+/** The size of a message's JSON text in UTF-8 bytes, to check it against maxControlMessageBytes. */
+export const controlMessageBytes = (message: ControlMessage): number =>
+  utf8Bytes(JSON.stringify(message))
+
+const refuse = (code: ProtocolErrorCode, detail: string): ParseControlResult => ({
+  ok: false,
+  error: new ProtocolError(code, detail),
+})
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const issueCode = (issue: v.BaseIssue<unknown>): ProtocolErrorCode =>
+  issue.type === 'max_length' || issue.type === 'max_value' ? 'too-large' : 'invalid-field'
+
+const issuePath = (issue: v.BaseIssue<unknown>): string =>
+  issue.path?.map((item) => String(item.key)).join('.') ?? '(message)'
+
+const parseRecord = (value: Record<string, unknown>): ParseControlResult => {
+  const type = value['type']
+  if (typeof type !== 'string' || !controlTypes.has(type)) {
+    return refuse('unknown-type', `unknown message type ${JSON.stringify(type) ?? 'undefined'}`)
+  }
+  const context = {
+    type: type as ControlType,
+    ...(isTransferId(value['transfer']) ? { transfer: value['transfer'] } : {}),
+  }
+  const fail = (code: ProtocolErrorCode, detail: string): ParseControlResult => ({
+    ok: false,
+    error: new ProtocolError(code, detail),
+    ...context,
+  })
+  // Checked first, so a future hello of another shape still reads as a version mismatch.
+  if (type === 'hello' && value['version'] !== protocolVersion) {
+    return fail(
+      'unsupported-version',
+      `peer speaks version ${JSON.stringify(value['version']) ?? 'undefined'}, we speak ${protocolVersion}`,
+    )
+  }
+  // Cheap guard before validating every entry of a huge array.
+  const files = value['files']
+  if (type === 'offer' && Array.isArray(files) && files.length > maxFilesPerOffer) {
+    return fail('too-large', `offer of ${files.length} files, at most ${maxFilesPerOffer}`)
+  }
+  const result = v.safeParse(controlSchema, value)
+  if (result.success) return { ok: true, message: result.output }
+  const issue = result.issues[0]
+  return fail(issueCode(issue), `${type}: ${issuePath(issue)}: ${issue.message}`)
+}
+
+/**
+ * Validates one control message, given as JSON text or as an already parsed value.
+ * Never throws: anything wrong comes back as a ProtocolError with a stable code.
+ */
+export const parseControl = (raw: unknown): ParseControlResult => {
+  try {
+    let value: unknown = raw
+    if (typeof raw === 'string') {
+      // UTF-8 never takes fewer bytes than UTF-16 code units, so length is a cheap first bound.
+      if (raw.length > maxControlMessageBytes || utf8Bytes(raw) > maxControlMessageBytes) {
+        return refuse('too-large', `control message over ${maxControlMessageBytes} bytes`)
+      }
+      try {
+        value = JSON.parse(raw)
+      } catch (error) {
+        return refuse('malformed-json', error instanceof Error ? error.message : 'not JSON')
+      }
+    }
+    if (!isRecord(value)) {
+      return refuse('not-an-object', `a control message is an object, not ${describe(value)}`)
+    }
+    return parseRecord(value)
+  } catch (error) {
+    // Getters, proxies and other exotic values end here rather than escaping.
+    return refuse('invalid-field', error instanceof Error ? error.message : 'unreadable message')
+  }
+}
+
+const describe = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value
+
+/** Our `hello`, with the device name trimmed to what the protocol allows. */
+export const createHello = (name: string, device: DeviceKind): HelloMessage => {
+  let trimmed = ''
+  for (const codePoint of name.trim()) {
+    if (trimmed.length + codePoint.length > maxDeviceNameChars) break
+    trimmed += codePoint
+  }
+  return { type: 'hello', version: protocolVersion, name: trimmed || 'Ferry', device }
+}

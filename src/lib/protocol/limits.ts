@@ -1,0 +1,63 @@
+/**
+ * Every bound of Ferry's wire protocol, defined once. docs/protocol.md explains each.
+ * "Chars" are UTF-16 code units (JavaScript string length); "bytes" are bytes.
+ */
+
+/** The protocol version peers exchange in `hello`; a peer with another version is refused. */
+export const protocolVersion = 1
+
+/** Bytes of file data the sender puts into one bulk frame. */
+export const chunkBytes = 64 * 1024
+
+/** A transfer id on the wire: 128 random bits. */
+export const transferIdBytes = 16
+
+/** version u8 | kind u8 | transfer id | file index u32 | offset u64 | payload length u32. */
+export const frameHeaderBytes = 1 + 1 + transferIdBytes + 4 + 8 + 4
+
+/** The largest payload a frame may declare; a bigger one is refused as oversized. */
+export const maxFramePayloadBytes = chunkBytes
+
+/** The largest whole frame (header and payload). */
+export const maxFrameBytes = frameHeaderBytes + maxFramePayloadBytes
+
+/** The largest byte offset a frame can carry (2^53 - 1, so it survives a JavaScript number). */
+export const maxFrameOffset = Number.MAX_SAFE_INTEGER
+
+export const maxDeviceNameChars = 64
+export const maxFileNameChars = 255
+export const maxPathChars = 1024
+export const maxFilesPerOffer = 10_000
+export const maxFileBytes = 2 ** 50
+/** The sum of every file's size in one offer. */
+export const maxOfferBytes = 2 ** 50
+export const maxMimeChars = 255
+export const maxTextChars = 100_000
+/** Free-text reasons and messages in `cancel` and `error`. */
+export const maxReasonChars = 200
+/** The `code` of an `error` message: lowercase words joined by '-'. */
+export const maxErrorCodeChars = 64
+
+/**
+ * The most JSON text one control message may take, in UTF-8 bytes.
+ * An offer of many files with long paths is the largest message; one that would not fit is
+ * refused by the sender before it is sent.
+ */
+export const maxControlMessageBytes = 8 * 1024 * 1024
+
+/** The most bytes of one transfer the sender may have sent and not yet seen acknowledged. */
+export const windowBytes = 8 * 1024 * 1024
+
+/** The receiver acknowledges at least this often (in bytes written), and at each file's end. */
+export const ackEveryBytes = 1024 * 1024
+
+// Tuning, not protocol: peers need not agree on these.
+
+/** The sender waits for the bulk channel to drain once more than this is queued in it. */
+export const bulkHighWaterBytes = 1024 * 1024
+
+/** Suggested low-water mark for the bulk channel (RTCDataChannel.bufferedAmountLowThreshold). */
+export const bulkLowWaterBytes = 256 * 1024
+
+/** Progress events for one transfer come at most this often (state changes and file ends always). */
+export const progressIntervalMs = 100

@@ -1,0 +1,21 @@
+import { createSHA256 } from 'hash-wasm'
+import type { Hasher } from './types.ts'
+
+/** A Hasher whose state can be saved and restored, for resuming a file (see docs/protocol.md). */
+export interface ResumableHasher extends Hasher {
+  /** The running state; as sensitive as the bytes hashed so far. */
+  save(): Uint8Array
+}
+
+/** A streaming SHA-256 (hash-wasm), optionally continuing from a state `save()` returned. */
+export const createSha256Hasher = async (state?: Uint8Array): Promise<ResumableHasher> => {
+  const sha256 = await createSHA256()
+  if (state !== undefined) sha256.load(state)
+  return {
+    update(bytes) {
+      sha256.update(bytes)
+    },
+    digestHex: () => sha256.digest('hex'),
+    save: () => sha256.save(),
+  }
+}

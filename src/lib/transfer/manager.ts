@@ -1,0 +1,544 @@
+/**
+ * The transfer manager: one per app. It routes control messages and bulk frames from every peer
+ * to the transfer they belong to, owns each transfer's state, and reports through deps.onEvent.
+ * The byte-moving halves live in outgoing.ts and incoming.ts.
+ */
+import {
+  controlMessageBytes,
+  parseControl,
+  type ControlMessage,
+  type DeclineReason,
+} from '../protocol/control.ts'
+import { ProtocolError } from '../protocol/errors.ts'
+import { decodeFrame } from '../protocol/frame.ts'
+import { maxControlMessageBytes, maxReasonChars, progressIntervalMs } from '../protocol/limits.ts'
+import type { TransferHooks } from './hooks.ts'
+import { createIncomingTransfer, type IncomingTransfer } from './incoming.ts'
+import { createOutgoingTransfer, type OutgoingTransfer } from './outgoing.ts'
+import type {
+  FileProgress,
+  OfferedFile,
+  PeerPort,
+  TransferDirection,
+  TransferEvent,
+  TransferManager,
+  TransferManagerDeps,
+  TransferSnapshot,
+  TransferState,
+} from './types.ts'
+
+type Engine =
+  | { direction: 'send'; outgoing: OutgoingTransfer }
+  | { direction: 'receive'; incoming: IncomingTransfer }
+
+interface TransferRecord {
+  id: string
+  peerId: string
+  direction: TransferDirection
+  state: TransferState
+  files: FileProgress[]
+  totalBytes: number
+  endedBy?: 'local' | 'remote'
+  errorCode?: string
+  declineReason?: DeclineReason
+  startedAtMs: number
+  updatedAtMs: number
+  lastEventMs: number
+  engine: Engine
+}
+
+interface Ending {
+  state: 'complete' | 'declined' | 'cancelled' | 'failed'
+  endedBy?: 'local' | 'remote'
+  errorCode?: string
+  declineReason?: DeclineReason
+}
+
+const isOpen = (transfer: TransferRecord): boolean =>
+  transfer.state === 'offered' || transfer.state === 'transferring'
+
+const snapshot = (transfer: TransferRecord): TransferSnapshot => {
+  const files = transfer.files.map((file) => ({ ...file }))
+  return {
+    id: transfer.id,
+    peerId: transfer.peerId,
+    direction: transfer.direction,
+    state: transfer.state,
+    files,
+    totalBytes: transfer.totalBytes,
+    bytesDone: files.reduce((sum, file) => sum + file.bytesDone, 0),
+    ...(transfer.endedBy === undefined ? {} : { endedBy: transfer.endedBy }),
+    ...(transfer.errorCode === undefined ? {} : { errorCode: transfer.errorCode }),
+    ...(transfer.declineReason === undefined ? {} : { declineReason: transfer.declineReason }),
+    startedAtMs: transfer.startedAtMs,
+    updatedAtMs: transfer.updatedAtMs,
+  }
+}
+
+const progressRow = (file: OfferedFile): FileProgress => ({
+  index: file.index,
+  name: file.name,
+  ...(file.path === undefined ? {} : { path: file.path }),
+  size: file.size,
+  type: file.type,
+  bytesDone: 0,
+  verified: false,
+})
+
+/** An exception from a callback must not corrupt our state; rethrown where it is reported, not lost. */
+const reportLater = (error: unknown): void => {
+  queueMicrotask(() => {
+    throw error
+  })
+}
+
+export const createTransferManager = (deps: TransferManagerDeps): TransferManager => {
+  const peers = new Map<string, PeerPort>()
+  const transfers = new Map<string, TransferRecord>()
+  let destroyed = false
+
+  const emit = (event: TransferEvent): void => {
+    if (destroyed) return
+    try {
+      deps.onEvent(event)
+    } catch (error) {
+      reportLater(error)
+    }
+  }
+
+  const emitTransfer = (transfer: TransferRecord): void => {
+    const now = deps.nowMs()
+    transfer.updatedAtMs = now
+    transfer.lastEventMs = now
+    emit({ type: 'transfer', transfer: snapshot(transfer) })
+  }
+
+  /** Best effort: a peer that cannot be reached any more is about to be removed anyway. */
+  const sendTo = (peerId: string, message: ControlMessage): boolean => {
+    const port = peers.get(peerId)
+    if (port === undefined) return false
+    try {
+      port.sendControl(message)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  const end = (transfer: TransferRecord, ending: Ending): boolean => {
+    if (!isOpen(transfer)) return false
+    transfer.state = ending.state
+    if (ending.endedBy !== undefined) transfer.endedBy = ending.endedBy
+    if (ending.errorCode !== undefined) transfer.errorCode = ending.errorCode
+    if (ending.declineReason !== undefined) transfer.declineReason = ending.declineReason
+    const { engine } = transfer
+    if (engine.direction === 'send') engine.outgoing.stop()
+    else engine.incoming.stop()
+    emitTransfer(transfer)
+    return true
+  }
+
+  const errorMessage = (error: ProtocolError, transfer?: string): ControlMessage => ({
+    type: 'error',
+    ...(transfer === undefined ? {} : { transfer }),
+    code: error.code,
+    message: error.detail.slice(0, maxReasonChars),
+  })
+
+  /** This side fails the transfer and tells the peer why. */
+  const fail = (transfer: TransferRecord, error: ProtocolError): void => {
+    if (end(transfer, { state: 'failed', endedBy: 'local', errorCode: error.code })) {
+      sendTo(transfer.peerId, errorMessage(error, transfer.id))
+    }
+  }
+
+  /**
+   * The peer broke the protocol: report it, and answer with `error`. With an open transfer, that
+   * transfer fails (its stream can no longer be trusted); without, only the message is refused.
+   */
+  const refuse = (peerId: string, error: ProtocolError, transfer?: TransferRecord): void => {
+    emit({ type: 'protocol-error', peerId, code: error.code, detail: error.detail })
+    if (transfer !== undefined && isOpen(transfer)) fail(transfer, error)
+    else sendTo(peerId, errorMessage(error))
+  }
+
+  const hooksFor = (transfer: () => TransferRecord): TransferHooks => ({
+    isActive: () => transfer().state === 'transferring',
+    send(message) {
+      sendTo(transfer().peerId, message)
+    },
+    progressed() {
+      const record = transfer()
+      const now = deps.nowMs()
+      record.updatedAtMs = now
+      if (now - record.lastEventMs >= progressIntervalMs) emitTransfer(record)
+    },
+    fileEnded() {
+      const record = transfer()
+      if (record.state === 'transferring' && !record.files.every((file) => file.verified)) {
+        emitTransfer(record)
+      }
+    },
+    completed() {
+      end(transfer(), { state: 'complete' })
+    },
+    failed(error) {
+      fail(transfer(), error)
+    },
+  })
+
+  /** The transfer `transferId`, if it is this peer's. */
+  const find = (peerId: string, transferId: string): TransferRecord | undefined => {
+    const transfer = transfers.get(transferId)
+    return transfer?.peerId === peerId ? transfer : undefined
+  }
+
+  const endPeerTransfers = (peerId: string): void => {
+    for (const transfer of transfers.values()) {
+      if (transfer.peerId === peerId) {
+        end(transfer, { state: 'failed', endedBy: 'remote', errorCode: 'peer-gone' })
+      }
+    }
+  }
+
+  const receiveOffer = (peerId: string, id: string, offered: OfferedFile[]): void => {
+    if (transfers.has(id)) {
+      refuse(peerId, new ProtocolError('bad-state', `transfer ${id} exists already`))
+      return
+    }
+    const now = deps.nowMs()
+    const files = offered.map(progressRow)
+    const record: TransferRecord = {
+      id,
+      peerId,
+      direction: 'receive',
+      state: 'offered',
+      files,
+      totalBytes: files.reduce((sum, file) => sum + file.size, 0),
+      startedAtMs: now,
+      updatedAtMs: now,
+      lastEventMs: now,
+      engine: {
+        direction: 'receive',
+        incoming: createIncomingTransfer({
+          transferId: id,
+          files: offered,
+          progress: files,
+          createSink: (file) => deps.createSink(id, file),
+          createHasher: () => deps.createHasher(),
+          hooks: hooksFor(() => record),
+        }),
+      },
+    }
+    transfers.set(id, record)
+    emitTransfer(record)
+  }
+
+  /** Routes one valid message about an existing transfer. */
+  const onTransferMessage = (
+    peerId: string,
+    message: Exclude<ControlMessage, { type: 'hello' | 'text' | 'offer' | 'error' }>,
+  ): void => {
+    const transfer = find(peerId, message.transfer)
+    if (transfer === undefined) {
+      // A cancel may cross a dismiss or our own cancel; nothing to say to it.
+      if (message.type !== 'cancel') {
+        refuse(
+          peerId,
+          new ProtocolError('unknown-transfer', `${message.type} for ${message.transfer}`),
+        )
+      }
+      return
+    }
+    // Messages in flight when a transfer ended are expected; they change nothing.
+    if (!isOpen(transfer)) return
+    const { engine } = transfer
+    const misplaced = (): void =>
+      refuse(
+        peerId,
+        new ProtocolError(
+          'bad-state',
+          `${message.type} while ${transfer.state} (${transfer.direction})`,
+        ),
+      )
+
+    switch (message.type) {
+      case 'accept':
+        if (engine.direction !== 'send' || transfer.state !== 'offered') return misplaced()
+        transfer.state = 'transferring'
+        emitTransfer(transfer)
+        engine.outgoing.start()
+        return
+      case 'decline':
+        if (engine.direction !== 'send' || transfer.state !== 'offered') return misplaced()
+        end(transfer, {
+          state: 'declined',
+          endedBy: 'remote',
+          errorCode: 'declined',
+          declineReason: message.reason,
+        })
+        return
+      case 'cancel':
+        end(transfer, { state: 'cancelled', endedBy: 'remote', errorCode: 'cancelled' })
+        return
+      case 'ack': {
+        if (engine.direction !== 'send' || transfer.state !== 'transferring') return misplaced()
+        const error = engine.outgoing.onAck(message.file, message.offset)
+        if (error) refuse(peerId, error, transfer)
+        return
+      }
+      case 'done': {
+        if (transfer.state !== 'transferring') return misplaced()
+        const error =
+          engine.direction === 'send'
+            ? engine.outgoing.onReceiverDone(message.file, message.sha256)
+            : engine.incoming.onSenderDone(message.file, message.sha256)
+        if (error) refuse(peerId, error, transfer)
+        return
+      }
+      case 'resume':
+        // Understood but not implemented yet (docs/protocol.md, "Resume"): refused, transfer kept.
+        refuse(peerId, new ProtocolError('bad-state', 'resume is not supported by this peer yet'))
+        return
+    }
+  }
+
+  const onControl = (peerId: string, message: ControlMessage): void => {
+    switch (message.type) {
+      case 'hello':
+        emit({ type: 'hello', peerId, hello: { name: message.name, device: message.device } })
+        return
+      case 'text':
+        emit({
+          type: 'text',
+          text: { id: message.id, peerId, text: message.text, receivedAtMs: deps.nowMs() },
+        })
+        return
+      case 'offer':
+        receiveOffer(peerId, message.transfer, message.files)
+        return
+      case 'error': {
+        // Without a transfer an error is only informative; it is never answered either way.
+        if (message.transfer === undefined) return
+        const transfer = find(peerId, message.transfer)
+        if (transfer !== undefined) {
+          end(transfer, { state: 'failed', endedBy: 'remote', errorCode: message.code })
+        }
+        return
+      }
+      default:
+        onTransferMessage(peerId, message)
+    }
+  }
+
+  const onFrameBytes = (peerId: string, bytes: Uint8Array): void => {
+    const decoded = decodeFrame(bytes)
+    if (!decoded.ok) {
+      const transfer =
+        decoded.transferId === undefined ? undefined : find(peerId, decoded.transferId)
+      refuse(peerId, decoded.error, transfer?.direction === 'receive' ? transfer : undefined)
+      return
+    }
+    const { frame } = decoded
+    const transfer = find(peerId, frame.transferId)
+    if (transfer === undefined) {
+      refuse(peerId, new ProtocolError('unknown-transfer', `frame for ${frame.transferId}`))
+      return
+    }
+    if (transfer.engine.direction !== 'receive') {
+      refuse(peerId, new ProtocolError('bad-state', `frame for our own outgoing ${transfer.id}`))
+      return
+    }
+    if (transfer.state === 'offered') {
+      refuse(peerId, new ProtocolError('bad-state', 'frame before accept'), transfer)
+      return
+    }
+    // Frames in flight when the transfer ended are dropped quietly.
+    if (transfer.state !== 'transferring') return
+    const error = transfer.engine.incoming.onFrame(frame)
+    if (error) refuse(peerId, error, transfer)
+  }
+
+  const detach = (port: PeerPort): void => {
+    port.bulk.onMessage = null
+    port.bulk.onClose = null
+  }
+
+  const removePeer = (peerId: string): void => {
+    const port = peers.get(peerId)
+    endPeerTransfers(peerId)
+    if (port === undefined) return
+    detach(port)
+    peers.delete(peerId)
+  }
+
+  /** Catches what a bug might throw, so that no caller's stack ever unwinds through us. */
+  const guarded =
+    <A extends unknown[]>(work: (...args: A) => void) =>
+    (...args: A): void => {
+      try {
+        work(...args)
+      } catch (error) {
+        reportLater(error)
+      }
+    }
+
+  return {
+    addPeer(peerId, port) {
+      if (destroyed) return
+      if (peers.has(peerId)) removePeer(peerId)
+      peers.set(peerId, port)
+      port.bulk.onMessage = guarded((bytes: Uint8Array) => {
+        if (peers.get(peerId) === port) onFrameBytes(peerId, bytes)
+      })
+      port.bulk.onClose = guarded(() => {
+        if (peers.get(peerId) === port) endPeerTransfers(peerId)
+      })
+    },
+
+    removePeer: guarded(removePeer),
+
+    handleControl: guarded((peerId: string, raw: unknown) => {
+      if (destroyed) return
+      if (!peers.has(peerId)) {
+        emit({
+          type: 'protocol-error',
+          peerId,
+          code: 'bad-state',
+          detail: 'control message from a peer that was never added',
+        })
+        return
+      }
+      const parsed = parseControl(raw)
+      if (parsed.ok) {
+        onControl(peerId, parsed.message)
+        return
+      }
+      const { error } = parsed
+      emit({ type: 'protocol-error', peerId, code: error.code, detail: error.detail })
+      // Never answer an error: two peers could otherwise argue forever.
+      if (parsed.type === 'error') return
+      const offered = parsed.type === 'offer' ? parsed.transfer : undefined
+      if (offered !== undefined && !transfers.has(offered)) {
+        const reason = error.code === 'too-large' ? 'too-large' : 'invalid'
+        sendTo(peerId, { type: 'decline', transfer: offered, reason })
+        return
+      }
+      sendTo(peerId, errorMessage(error))
+    }),
+
+    sendFiles(peerId, outgoingFiles) {
+      const port = peers.get(peerId)
+      if (destroyed || port === undefined) {
+        throw new ProtocolError('peer-gone', `no connected peer ${peerId}`)
+      }
+      const id = deps.newId()
+      const offered = outgoingFiles.map((file, index): OfferedFile => ({
+        index,
+        name: file.name,
+        ...(file.path === undefined ? {} : { path: file.path }),
+        size: file.blob.size,
+        type: file.type,
+      }))
+      const offer: ControlMessage = { type: 'offer', transfer: id, files: offered }
+      const checked = parseControl(offer)
+      if (!checked.ok) throw checked.error
+      const offerBytes = controlMessageBytes(offer)
+      if (offerBytes > maxControlMessageBytes) {
+        throw new ProtocolError(
+          'too-large',
+          `offer of ${offerBytes} bytes, at most ${maxControlMessageBytes}`,
+        )
+      }
+      const now = deps.nowMs()
+      const files = offered.map(progressRow)
+      const record: TransferRecord = {
+        id,
+        peerId,
+        direction: 'send',
+        state: 'offered',
+        files,
+        totalBytes: files.reduce((sum, file) => sum + file.size, 0),
+        startedAtMs: now,
+        updatedAtMs: now,
+        lastEventMs: now,
+        engine: {
+          direction: 'send',
+          outgoing: createOutgoingTransfer({
+            transferId: id,
+            files: outgoingFiles,
+            progress: files,
+            bulk: port.bulk,
+            createHasher: () => deps.createHasher(),
+            hooks: hooksFor(() => record),
+          }),
+        },
+      }
+      transfers.set(id, record)
+      emitTransfer(record)
+      if (!sendTo(peerId, offer)) {
+        end(record, { state: 'failed', endedBy: 'local', errorCode: 'peer-gone' })
+      }
+      return id
+    },
+
+    sendText(peerId, text) {
+      if (destroyed || !peers.has(peerId)) {
+        throw new ProtocolError('peer-gone', `no connected peer ${peerId}`)
+      }
+      const checked = parseControl({ type: 'text', id: deps.newId(), text })
+      if (!checked.ok) throw checked.error
+      const port = peers.get(peerId)
+      port?.sendControl(checked.message)
+    },
+
+    accept(transferId) {
+      const transfer = transfers.get(transferId)
+      if (transfer?.direction !== 'receive' || transfer.state !== 'offered') return
+      transfer.state = 'transferring'
+      emitTransfer(transfer)
+      if (!sendTo(transfer.peerId, { type: 'accept', transfer: transferId })) {
+        end(transfer, { state: 'failed', endedBy: 'local', errorCode: 'peer-gone' })
+      }
+    },
+
+    decline(transferId, reason = 'user') {
+      const transfer = transfers.get(transferId)
+      if (transfer?.direction !== 'receive' || transfer.state !== 'offered') return
+      end(transfer, {
+        state: 'declined',
+        endedBy: 'local',
+        errorCode: 'declined',
+        declineReason: reason,
+      })
+      sendTo(transfer.peerId, { type: 'decline', transfer: transferId, reason })
+    },
+
+    cancel(transferId) {
+      const transfer = transfers.get(transferId)
+      if (transfer === undefined) return
+      if (end(transfer, { state: 'cancelled', endedBy: 'local', errorCode: 'cancelled' })) {
+        sendTo(transfer.peerId, { type: 'cancel', transfer: transferId })
+      }
+    },
+
+    dismiss(transferId) {
+      const transfer = transfers.get(transferId)
+      if (transfer !== undefined && !isOpen(transfer)) transfers.delete(transferId)
+    },
+
+    destroy() {
+      if (destroyed) return
+      // No events from here on: whoever destroys us is tearing down its listeners too.
+      destroyed = true
+      for (const transfer of transfers.values()) {
+        if (end(transfer, { state: 'cancelled', endedBy: 'local', errorCode: 'cancelled' })) {
+          sendTo(transfer.peerId, { type: 'cancel', transfer: transfer.id })
+        }
+      }
+      for (const port of peers.values()) detach(port)
+      peers.clear()
+      transfers.clear()
+    },
+  }
+}
