@@ -77,6 +77,14 @@ const start = async () => {
     const link = parseRoomFragment(location.hash)
     if (link && link.roomId !== app.room?.roomId) void ferry.joinLink(link)
   })
+  // Say goodbye when the page goes away, so peers drop it at once rather than after the connection
+  // times out. pagehide also fires where beforeunload does not (iOS Safari); a page restored from the
+  // back-forward cache joins its room again.
+  addEventListener('pagehide', () => void ferry.leaveRoom())
+  addEventListener('pageshow', (event) => {
+    const link = parseRoomFragment(location.hash)
+    if (event.persisted && link) void ferry.joinLink(link)
+  })
   registerServiceWorker()
 }
 

@@ -17,6 +17,9 @@ export const noticeText = (notice: Notice): string => {
   }
 }
 
+export const offerText = (t: TransferSnapshot, peerName: string): string =>
+  `${peerName} wants to send you ${t.files.length === 1 ? 'a file' : `${t.files.length} files`}.`
+
 const fileCount = (n: number) => (n === 1 ? 'the file' : `${n} files`)
 
 /** What to tell the person when a transfer reaches a new state; null when nothing needs saying. */

@@ -3,13 +3,12 @@
  * sides so that Trystero, which claims every channel announced through `ondatachannel`, leaves it
  * alone. Both peers create it with the same id as soon as they see each other.
  */
+import { bulkLowWaterBytes } from '../protocol/limits.ts'
 import type { BulkChannel } from '../transfer/types.ts'
 
 /** SCTP stream id of the bulk channel; Trystero's own channel takes the first ids. */
 export const bulkChannelId = 64
 export const bulkChannelLabel = 'ferry-bulk'
-/** Backpressure: wait for the send buffer to drain below this before sending more. */
-export const bulkLowWaterBytes = 1024 * 1024
 
 const channels = new WeakMap<RTCPeerConnection, BulkChannel>()
 

@@ -2,7 +2,7 @@
 import { SvelteMap } from 'svelte/reactivity'
 import type { ActiveRoom, FerryEvents, Identity, Notice, PeerInfo } from '../../lib/ferry.ts'
 import type { IncomingText, TransferSnapshot } from '../../lib/transfer/types.ts'
-import { noticeText, transferEndText } from '../messages.ts'
+import { noticeText, offerText, transferEndText } from '../messages.ts'
 
 export interface NoticeView {
   id: number
@@ -32,11 +32,16 @@ export class AppState {
     ),
   )
 
+  /** Names of every peer seen in this visit, kept after they leave so past transfers stay labelled. */
+  // Not shown by itself, so not reactive: read through peerName() when something else changes.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #knownNames = new Map<string, string>()
   #nextNoticeId = 1
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
   #timers = new Set<ReturnType<typeof setTimeout>>()
 
   peerName(peerId: string): string {
-    return this.peers.get(peerId)?.name ?? 'Another device'
+    return this.peers.get(peerId)?.name ?? this.#knownNames.get(peerId) ?? 'Another device'
   }
 
   notify(tone: NoticeView['tone'], text: string): void {
@@ -61,12 +66,19 @@ export class AppState {
   readonly events: FerryEvents = {
     onIdentity: (identity) => (this.identity = identity),
     onRoom: (room) => (this.room = room),
-    onPeer: (peer) => this.peers.set(peer.id, peer),
+    onPeer: (peer) => {
+      this.#knownNames.set(peer.id, peer.name)
+      this.peers.set(peer.id, peer)
+    },
     onPeerGone: (peerId) => this.peers.delete(peerId),
     onTransfer: (transfer) => {
       const before = this.transfers.get(transfer.id)
       this.transfers.set(transfer.id, transfer)
-      if (before?.state !== transfer.state) {
+      if (!before && transfer.direction === 'receive') {
+        // Screen readers hear about an offer through the live region, wherever focus is.
+        this.notify('info', offerText(transfer, this.peerName(transfer.peerId)))
+      }
+      if (before && before.state !== transfer.state) {
         const text = transferEndText(transfer, this.peerName(transfer.peerId))
         if (text) this.notify(transfer.state === 'complete' ? 'info' : 'error', text)
       }
