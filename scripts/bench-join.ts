@@ -1,50 +1,80 @@
 /**
- * How long two devices take to find each other through a link, on the local relay: from both pages
- * opening the link to both lists showing the other device. Prints each run and the median.
- * Run with `npm run bench:join` (inside a private network namespace, like the tests).
+ * How long two devices take to find each other through a link, on the local relay, measured two
+ * ways: both pages opening the link at once (until both lists show the other device), and one page
+ * already waiting in the room while the other opens the link (the usual flow: share, then open).
+ * Prints each run, then one JSON line with the medians. `npm run bench:join [runs]`.
  */
-import { chromium } from '@playwright/test'
+import { chromium, type Browser, type Page } from '@playwright/test'
 import { startNostrRelay } from './relay/nostr-relay.ts'
 import { startStaticServer } from './static-server.ts'
 import { chromiumArgs, chromiumPath } from './chromium.ts'
 
 const runs = Number(process.argv[2] ?? 5)
+/** Without a media permission Chromium hides host candidates behind mDNS names. */
 const contextOptions = { permissions: ['camera', 'microphone'] }
+
+const token = () => Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url')
+const median = (values: number[]) =>
+  [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]
+const seesPeer = (page: Page) =>
+  page.locator('[data-testid="peer"]').first().waitFor({ timeout: 30_000 })
 
 const relay = await startNostrRelay()
 const server = await startStaticServer({
   root: 'dist',
   config: { relayUrls: [relay.url], iceServers: [] },
 })
-const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
-const timesMs: number[] = []
-try {
-  for (let run = 0; run < runs; run += 1) {
-    const roomId = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url')
-    const key = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url')
-    const link = `${server.url}#room=${roomId}&key=${key}`
-    const [a, b] = await Promise.all([
-      browser.newContext(contextOptions),
-      browser.newContext(contextOptions),
-    ])
-    const [pageA, pageB] = await Promise.all([a.newPage(), b.newPage()])
+const browser: Browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
+
+const measure = async (staggered: boolean): Promise<number> => {
+  const link = `${server.url}#room=${token()}&key=${token()}`
+  const contexts = await Promise.all([
+    browser.newContext(contextOptions),
+    browser.newContext(contextOptions),
+  ])
+  const [first, second] = (await Promise.all(contexts.map((context) => context.newPage()))) as [
+    Page,
+    Page,
+  ]
+  try {
+    if (staggered) {
+      await first.goto(link)
+      await first.getByTestId('my-name').waitFor()
+      // Let the first page settle into the room, as it would while its person reaches for a phone.
+      await first.waitForTimeout(1500)
+    }
     const startedAtMs = Date.now()
-    await Promise.all(
-      [pageA, pageB].map(async (page) => {
-        await page.goto(link)
-        await page.locator('[data-testid="peer"]').first().waitFor({ timeout: 30_000 })
-      }),
+    await Promise.all([
+      staggered ? seesPeer(first) : first.goto(link).then(() => seesPeer(first)),
+      second.goto(link).then(() => seesPeer(second)),
+    ])
+    return Date.now() - startedAtMs
+  } finally {
+    await Promise.all(contexts.map((context) => context.close()))
+  }
+}
+
+const together: number[] = []
+const staggered: number[] = []
+try {
+  for (let run = 1; run <= runs; run += 1) {
+    together.push(await measure(false))
+    staggered.push(await measure(true))
+    console.log(
+      `run ${run}: both at once ${together.at(-1)} ms; second joins ${staggered.at(-1)} ms`,
     )
-    const elapsedMs = Date.now() - startedAtMs
-    timesMs.push(elapsedMs)
-    console.log(`run ${run + 1}: ${elapsedMs} ms`)
-    await Promise.all([a.close(), b.close()])
   }
 } finally {
   await browser.close()
   await server.close()
   await relay.close()
 }
-const sorted = [...timesMs].sort((x, y) => x - y)
-const median = sorted[Math.floor(sorted.length / 2)]
-console.log(JSON.stringify({ runs: timesMs.length, joinMsMedian: median, joinMs: timesMs }))
+console.log(
+  JSON.stringify({
+    runs,
+    bothOpenMsMedian: median(together),
+    secondJoinsMsMedian: median(staggered),
+    bothOpenMs: together,
+    secondJoinsMs: staggered,
+  }),
+)

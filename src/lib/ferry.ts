@@ -7,7 +7,8 @@ import { detectDeviceKind, randomDeviceName, type DeviceHints } from './signalli
 import { createRoomLink, roomUrl, type RoomLink } from './signalling/link.ts'
 import type { PeerRoom, PeerRoomEvents, PeerRoomOptions } from './signalling/room.ts'
 import type { SettingsStore } from './storage/settings.ts'
-import { protocolVersion, maxDeviceNameChars } from './protocol/limits.ts'
+import { createHello } from './protocol/control.ts'
+import { maxDeviceNameChars } from './protocol/limits.ts'
 import type {
   DeviceKind,
   IncomingText,
@@ -125,13 +126,10 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     },
   })
 
+  let markIdentityReady: () => void = () => undefined
+  const identityReady = new Promise<void>((resolve) => (markIdentityReady = resolve))
   const sayHello = (port: PeerPort) =>
-    port.sendControl({
-      type: 'hello',
-      version: protocolVersion,
-      name: identity.name,
-      device: identity.device,
-    })
+    void identityReady.then(() => port.sendControl(createHello(identity.name, identity.device)))
 
   const pollRelays = () => {
     const status = deps.relayStatus()
@@ -193,11 +191,13 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
 
   return {
     start: async (link) => {
+      // Meeting peers takes the longest: start it first, and greet them once the name is known.
+      if (link) join(link)
       const stored = await deps.settings.loadIdentity()
       identity = { ...identity, name: stored?.name ?? randomDeviceName() }
-      if (!stored) await deps.settings.saveIdentity({ name: identity.name })
       events.onIdentity(identity)
-      if (link) join(link)
+      markIdentityReady()
+      if (!stored) await deps.settings.saveIdentity({ name: identity.name })
     },
     shareLink: () => {
       if (room) void leaveRoom()

@@ -1,4 +1,3 @@
-import { createSHA256 } from 'hash-wasm'
 import type { Hasher } from './types.ts'
 
 /** A Hasher whose state can be saved and restored, for resuming a file (see docs/protocol.md). */
@@ -9,6 +8,8 @@ export interface ResumableHasher extends Hasher {
 
 /** A streaming SHA-256 (hash-wasm), optionally continuing from a state `save()` returned. */
 export const createSha256Hasher = async (state?: Uint8Array): Promise<ResumableHasher> => {
+  // Loaded on first use: the app's first screen does not need a hash function.
+  const { createSHA256 } = await import('hash-wasm')
   const sha256 = await createSHA256()
   if (state !== undefined) sha256.load(state)
   return {
