@@ -2,18 +2,27 @@
  * Devices for the e2e tests: each one a separate browser context (its own storage, its own WebRTC
  * stack) with the built app open, talking through the real local relay.
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { randomBytes } from 'node:crypto'
-import { writeFile } from 'node:fs/promises'
+import { open } from 'node:fs/promises'
+import { join } from 'node:path'
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.ts'
 import {
   test as base,
+  chromium,
   expect,
   type Browser,
   type BrowserContext,
   type Locator,
   type Page,
 } from '@playwright/test'
+
+const contextOptions = {
+  // Without a media permission Chromium hides host candidates behind mDNS names, which do not
+  // resolve inside the test's network namespace.
+  permissions: ['camera', 'microphone', 'clipboard-read', 'clipboard-write'],
+  acceptDownloads: true,
+}
 
 export const appUrl = (): string => {
   const url = process.env['FERRY_APP_URL']
@@ -28,13 +37,24 @@ export class Device {
   ) {}
 
   static async open(browser: Browser, url = appUrl()): Promise<Device> {
-    const context = await browser.newContext({
-      // Without a media permission Chromium hides host candidates behind mDNS names, which do not
-      // resolve inside the test's network namespace.
-      permissions: ['camera', 'microphone', 'clipboard-read', 'clipboard-write'],
-      acceptDownloads: true,
+    return Device.start(await browser.newContext(contextOptions), url)
+  }
+
+  /**
+   * A device with an on-disk profile. Contexts from browser.newContext() are incognito-like: their
+   * storage (the Origin Private File System among it) lives in memory with a small quota.
+   */
+  static async openPersistent(profileDir: string, url = appUrl()): Promise<Device> {
+    const context = await chromium.launchPersistentContext(profileDir, {
+      ...contextOptions,
+      executablePath: chromiumPath,
+      args: chromiumArgs,
     })
-    const page = await context.newPage()
+    return Device.start(context, url)
+  }
+
+  private static async start(context: BrowserContext, url: string): Promise<Device> {
+    const page = context.pages()[0] ?? (await context.newPage())
     await page.goto(url)
     await expect(page.getByTestId('my-name')).toBeVisible()
     return new Device(context, page)
@@ -91,9 +111,37 @@ export const sha256File = (path: string): Promise<string> =>
       .on('end', () => resolve(hash.digest('hex')))
   })
 
+/** Random bytes written in pieces, so large files never sit whole in the test's memory. */
 export const writeRandomFile = async (path: string, bytes: number): Promise<string> => {
-  await writeFile(path, randomBytes(bytes))
+  const pieceBytes = 8 * 1024 * 1024
+  const handle = await open(path, 'w')
+  try {
+    for (let written = 0; written < bytes; written += pieceBytes) {
+      await handle.write(randomBytes(Math.min(pieceBytes, bytes - written)))
+    }
+  } finally {
+    await handle.close()
+  }
   return path
+}
+
+/** Saves a received file through its Save button and checks it against its source by SHA-256. */
+export const saveAndCompare = async (
+  receiver: Device,
+  sources: { name: string; path: string }[],
+  outDir: string,
+): Promise<void> => {
+  const transfer = receiver.transfer('receive').first()
+  for (const [index, source] of sources.entries()) {
+    const [download] = await Promise.all([
+      receiver.page.waitForEvent('download'),
+      transfer.getByRole('button', { name: `Save ${source.name}`, exact: true }).click(),
+    ])
+    expect(download.suggestedFilename()).toBe(source.name)
+    const saved = join(outDir, `received-${index}-${Date.now()}`)
+    await download.saveAs(saved)
+    expect(await sha256File(saved), source.name).toBe(await sha256File(source.path))
+  }
 }
 
 export const test = base

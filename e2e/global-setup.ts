@@ -12,7 +12,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const relay = await startNostrRelay()
   const server = await startStaticServer({
     root: 'dist',
-    config: { relayUrls: [relay.url], iceServers: [] },
+    config: { relayUrls: [relay.url], iceServers: [], testHooks: true },
   })
   process.env['FERRY_APP_URL'] = server.url
   process.env['FERRY_RELAY_URL'] = relay.url

@@ -1,28 +1,9 @@
 import { mkdir, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { connectPair, Device, expect, sha256File, test, writeRandomFile } from './fixtures.ts'
+import { connectPair, Device, expect, saveAndCompare, test, writeRandomFile } from './fixtures.ts'
 
 /** Bulk frames carry 64 KiB of file data each (src/lib/protocol/limits.ts). */
 const chunkBytes = 64 * 1024
-
-/** Saves every received file through its Save button and checks it against its source by SHA-256. */
-const saveAndCompare = async (
-  receiver: Device,
-  sources: { name: string; path: string }[],
-  outDir: string,
-) => {
-  const transfer = receiver.transfer('receive').first()
-  for (const source of sources) {
-    const [download] = await Promise.all([
-      receiver.page.waitForEvent('download'),
-      transfer.getByRole('button', { name: `Save ${source.name}`, exact: true }).click(),
-    ])
-    expect(download.suggestedFilename()).toBe(source.name)
-    const saved = join(outDir, `received-${sources.indexOf(source)}`)
-    await download.saveAs(saved)
-    expect(await sha256File(saved), source.name).toBe(await sha256File(source.path))
-  }
-}
 
 test.describe('private link @link', () => {
   test('two devices join by link and list each other; a device that leaves disappears @link', async ({

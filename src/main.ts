@@ -10,6 +10,7 @@ import {
 } from './lib/signalling/config.ts'
 import { parseRoomFragment } from './lib/signalling/link.ts'
 import { createPeerRoom, relayConnectionCount } from './lib/signalling/room.ts'
+import { createFaultInjector } from './lib/transfer/fault-injection.ts'
 import { createSettingsStore } from './lib/storage/settings.ts'
 import { createTransferManager } from './lib/transfer/manager.ts'
 import { createSha256Hasher } from './lib/transfer/hashing.ts'
@@ -35,6 +36,19 @@ const loadServedConfig = async (): Promise<ConfigOverrides> => {
   }
 }
 
+/** Test-only: lets the e2e tests damage a frame in flight (enabled by the served config only). */
+const withFaultInjection =
+  (createRoom: typeof createPeerRoom): typeof createPeerRoom =>
+  (options, events) => {
+    const injector = createFaultInjector()
+    Object.assign(globalThis, { ferryTest: { corruptNextFrame: injector.corruptNextFrame } })
+    return createRoom(options, {
+      ...events,
+      onPeerJoin: (peerId, port) =>
+        events.onPeerJoin(peerId, { ...port, bulk: injector.wrap(port.bulk) }),
+    })
+  }
+
 const start = async () => {
   const target = document.getElementById('app')
   if (!target) throw new Error('ferry: #app element missing')
@@ -55,7 +69,7 @@ const start = async () => {
       },
       pageUrl: () => new URL(location.href),
       showRoomInAddress: (url) => history.replaceState(null, '', url),
-      createRoom: createPeerRoom,
+      createRoom: config.testHooks ? withFaultInjection(createPeerRoom) : createPeerRoom,
       createTransferManager,
       transferDeps: {
         createSink: (_transferId, file) => createMemorySink(file.type),

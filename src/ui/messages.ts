@@ -2,6 +2,7 @@
  * Every sentence the core's codes turn into. One place, so a message catalog can replace it.
  */
 import type { Notice } from '../lib/ferry.ts'
+import { ProtocolError } from '../lib/protocol/errors.ts'
 import type { TransferSnapshot } from '../lib/transfer/types.ts'
 
 export const noticeText = (notice: Notice): string => {
@@ -53,6 +54,21 @@ export const failureText = (t: TransferSnapshot, peerName: string): string => {
         : `${peerName} received a damaged copy; it was discarded.`
     default:
       return `The transfer with ${peerName} failed (${t.errorCode ?? 'unknown error'}).`
+  }
+}
+
+/** Why an offer or a message could not be sent, from the ProtocolError the core threw. */
+export const sendFailedText = (error: unknown, peerName: string): string => {
+  const code = error instanceof ProtocolError ? error.code : 'unknown'
+  switch (code) {
+    case 'peer-gone':
+      return `${peerName} is no longer connected.`
+    case 'too-large':
+      return `That is more than Ferry can send to ${peerName} in one go; send it in parts.`
+    case 'invalid-field':
+      return `Ferry cannot send that to ${peerName}: a name is empty, too long or not allowed.`
+    default:
+      return `Could not send to ${peerName}.`
   }
 }
 

@@ -35,8 +35,10 @@ describe('config', () => {
         relayRedundancy: 2,
         iceServers: [{ urls: ['turn:t.example'], username: 'u', credential: 'c' }],
         unknown: true,
+        testHooks: true,
       }),
     ).toEqual({
+      testHooks: true,
       relayUrls: ['ws://127.0.0.1:1'],
       relayRedundancy: 2,
       iceServers: [{ urls: ['turn:t.example'], username: 'u', credential: 'c' }],

@@ -14,6 +14,8 @@ export interface FerryConfig {
   /** How many of relayUrls a room uses at once. */
   relayRedundancy: number
   iceServers: RTCIceServer[]
+  /** Test-only fault injection (src/lib/transfer/fault-injection.ts); only a served config.json sets it. */
+  testHooks: boolean
 }
 
 /** Everything optional, as it comes from env, a file or a URL. */
@@ -36,6 +38,7 @@ export const defaultConfig: FerryConfig = {
   relayUrls: defaultRelayUrls,
   relayRedundancy: defaultRelayRedundancy,
   iceServers: defaultIceServers,
+  testHooks: false,
 }
 
 const isRelayUrl = (url: string): boolean => {
@@ -96,6 +99,7 @@ export const parseOverrides = (value: unknown): ConfigOverrides => {
   if (Array.isArray(raw['iceServers']) && raw['iceServers'].every(isIceServer)) {
     overrides.iceServers = raw['iceServers'].slice(0, maxIceServers)
   }
+  if (raw['testHooks'] === true) overrides.testHooks = true
   return overrides
 }
 
