@@ -77,7 +77,8 @@ export interface Ferry {
   shareLink(): ActiveRoom
   leaveRoom(): Promise<void>
   rename(name: string): Promise<void>
-  sendFiles(peerId: string, files: OutgoingFile[]): string
+  /** Offers files (and a chosen tree's empty folders); see TransferManager.sendFiles. */
+  sendFiles(peerId: string, files: OutgoingFile[], folders?: readonly string[]): string
   sendText(peerId: string, text: string): void
   accept(transferId: string): void
   decline(transferId: string): void
@@ -216,7 +217,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
       for (const port of ports.values()) sayHello(port)
       await deps.settings.saveIdentity({ name: trimmed })
     },
-    sendFiles: (peerId, files) => transfers.sendFiles(peerId, files),
+    sendFiles: (peerId, files, folders) => transfers.sendFiles(peerId, files, folders),
     sendText: (peerId, text) => transfers.sendText(peerId, text),
     accept: (id) => transfers.accept(id),
     decline: (id) => transfers.decline(id),

@@ -67,10 +67,18 @@ export const sendFailedText = (error: unknown, peerName: string): string => {
       return `That is more than Ferry can send to ${peerName} in one go; send it in parts.`
     case 'invalid-field':
       return `Ferry cannot send that to ${peerName}: a name is empty, too long or not allowed.`
+    case 'read-failed':
+      return `Ferry could not read everything you chose for ${peerName}; nothing was sent.`
     default:
       return `Could not send to ${peerName}.`
   }
 }
+
+/** A chosen folder with no file anywhere in it: the protocol offers files, at least one. */
+export const nothingToSendText = (emptyFolders: number): string =>
+  emptyFolders > 0
+    ? 'That folder holds no files, only empty folders, so there is nothing to send.'
+    : 'That folder is empty, so there is nothing to send.'
 
 export const deviceLabel: Record<string, string> = {
   phone: 'Phone',

@@ -15,6 +15,7 @@ import {
   maxFileBytes,
   maxFileNameChars,
   maxFilesPerOffer,
+  maxFoldersPerOffer,
   maxMimeChars,
   maxPathChars,
   maxReasonChars,
@@ -51,6 +52,12 @@ const valid: ControlMessage[] = [
   { type: 'error', code: 'hash-mismatch' },
   { type: 'error', transfer, code: 'past-end', message: 'file 0: bytes up to 20 of 10' },
   { type: 'text', id: transfer, text: 'https://example.com' },
+  {
+    type: 'offer',
+    transfer,
+    files: [file(0, { path: 'Holiday/photo-0.jpg' })],
+    folders: ['Holiday/empty', 'Holiday/2024/also empty'],
+  },
 ]
 
 const expectRefused = (raw: unknown, code: ProtocolErrorCode): void => {
@@ -164,6 +171,62 @@ describe('parseControl', () => {
     expectRefused(offer([file(0, { size: maxFileBytes }), file(1, { size: 1 })]), 'invalid-field')
     expectRefused(offer([file(0, { type: 't'.repeat(maxMimeChars + 1) })]), 'too-large')
     expectRefused(offer([{ index: 0, name: 'a', size: 1 }]), 'invalid-field')
+  })
+
+  it('checks the empty folders of an offer', () => {
+    const offer = (folders: unknown, files: unknown[] = [file(0)]): unknown => ({
+      type: 'offer',
+      transfer,
+      files,
+      folders,
+    })
+    expect(parseControl(offer([])).ok).toBe(true)
+    expect(parseControl(offer(['a', 'a/b', 'c d/ünï 😀'])).ok).toBe(true)
+    for (const folders of [
+      'a',
+      [''],
+      ['/abs'],
+      ['a/'],
+      ['a//b'],
+      ['a/./b'],
+      ['../up'],
+      ['a/../b'],
+      ['C:/x'],
+      ['a\\b'],
+      ['a\0b'],
+      ['CON'],
+      ['dir.'],
+      ['x\u202ey'],
+      [7],
+      ['a', 'a'],
+    ]) {
+      expectRefused(offer(folders), 'invalid-field')
+    }
+    // A folder that is also a file's path (or a loose file's name) could not be created.
+    expectRefused(offer(['photo-0.jpg']), 'invalid-field')
+    expectRefused(offer(['a/photo-0.jpg'], [file(0, { path: 'a/photo-0.jpg' })]), 'invalid-field')
+    expect(parseControl(offer(['a'], [file(0, { path: 'a/photo-0.jpg' })])).ok).toBe(true)
+    expectRefused(offer([`${'d/'.repeat(maxPathChars / 2)}x`]), 'too-large')
+    expectRefused(
+      offer(Array.from({ length: maxFoldersPerOffer + 1 }, (_, i) => `f${i}`)),
+      'too-large',
+    )
+    const many = Array.from({ length: maxFoldersPerOffer }, (_, i) => `f${i}`)
+    expect(parseControl(offer(many)).ok).toBe(true)
+  })
+
+  it('refuses unsafe names and paths rather than repairing them', () => {
+    const offer = (patch: Partial<OfferedFile>): unknown => ({
+      type: 'offer',
+      transfer,
+      files: [file(0, patch)],
+    })
+    for (const name of ['CON', 'nul.txt', 'a:b', 'C:', 'x\u202egpj.exe', 'tab\t', 'end.', 'end ']) {
+      expectRefused(offer({ name }), 'invalid-field')
+      expectRefused(offer({ name: 'ok.txt', path: `${name}/ok.txt` }), 'invalid-field')
+    }
+    expectRefused(offer({ name: 'ok.txt', path: 'a/lpt1/ok.txt' }), 'invalid-field')
+    expect(parseControl(offer({ name: 'console.log', path: 'com10/console.log' })).ok).toBe(true)
   })
 
   it('checks the transfer messages', () => {

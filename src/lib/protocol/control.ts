@@ -13,6 +13,7 @@ import {
   maxFileBytes,
   maxFileNameChars,
   maxFilesPerOffer,
+  maxFoldersPerOffer,
   maxMimeChars,
   maxOfferBytes,
   maxPathChars,
@@ -20,6 +21,7 @@ import {
   maxTextChars,
   protocolVersion,
 } from './limits.ts'
+import { isSafeFileName, isSafeRelativePath } from './paths.ts'
 
 export const deviceKinds = ['phone', 'tablet', 'laptop', 'desktop', 'unknown'] as const
 /** What kind of device a peer is, for its icon. */
@@ -42,33 +44,26 @@ const fileIndex = v.pipe(
 const byteCount = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(maxFileBytes))
 const sha256Hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'))
 
-/** A name that is safe as one path segment on every file system we may save to. */
-const isSafeFileName = (name: string): boolean =>
-  !/[/\\\0]/.test(name) && name !== '.' && name !== '..'
-
-/** A relative path of safe segments: no leading '/', no empty, '.' or '..' segment. */
-const isSafeRelativePath = (path: string): boolean =>
-  path.split('/').every((segment) => segment.length > 0 && isSafeFileName(segment))
-
+// Names and paths are refused, never repaired: see paths.ts for what "safe" means.
 const fileName = v.pipe(
   v.string(),
   v.minLength(1),
   v.maxLength(maxFileNameChars),
-  v.check(isSafeFileName, "must not contain '/', '\\' or NUL, nor be '.' or '..'"),
+  v.check(isSafeFileName, 'must be a name every file system accepts (see docs/protocol.md)'),
+)
+
+const relativePath = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(maxPathChars),
+  v.check(isSafeRelativePath, 'must be a relative path of safe names, in canonical form'),
 )
 
 const offeredFileSchema = v.pipe(
   v.object({
     index: fileIndex,
     name: fileName,
-    path: v.exactOptional(
-      v.pipe(
-        v.string(),
-        v.minLength(1),
-        v.maxLength(maxPathChars),
-        v.check(isSafeRelativePath, 'must be a relative path of safe names'),
-      ),
-    ),
+    path: v.exactOptional(relativePath),
     size: byteCount,
     type: v.pipe(v.string(), v.maxLength(maxMimeChars)),
   }),
@@ -106,8 +101,16 @@ const offerSchema = v.object({
       `the files must add up to at most ${maxOfferBytes} bytes`,
     ),
   ),
+  // Empty folders only (a folder with files is implied by their paths); absent when none.
+  folders: v.exactOptional(
+    v.pipe(
+      v.array(relativePath),
+      v.maxLength(maxFoldersPerOffer),
+      v.check((folders) => new Set(folders).size === folders.length, 'folders must not repeat'),
+    ),
+  ),
 })
-/** Sender → receiver: these files, under this new transfer id. */
+/** Sender → receiver: these files (and empty folders), under this new transfer id. */
 export type OfferMessage = v.InferOutput<typeof offerSchema>
 
 const acceptSchema = v.object({ type: v.literal('accept'), transfer: transferId })
@@ -251,6 +254,13 @@ const issueCode = (issue: v.BaseIssue<unknown>): ProtocolErrorCode =>
 const issuePath = (issue: v.BaseIssue<unknown>): string =>
   issue.path?.map((item) => String(item.key)).join('.') ?? '(message)'
 
+/** A listed folder that is also a file's path: the two could not both be created. */
+const folderClash = (offer: OfferMessage): string | undefined => {
+  if (offer.folders === undefined || offer.folders.length === 0) return undefined
+  const filePaths = new Set(offer.files.map((file) => file.path ?? file.name))
+  return offer.folders.find((folder) => filePaths.has(folder))
+}
+
 const parseRecord = (value: Record<string, unknown>): ParseControlResult => {
   const type = value['type']
   if (typeof type !== 'string' || !controlTypes.has(type)) {
@@ -277,8 +287,18 @@ const parseRecord = (value: Record<string, unknown>): ParseControlResult => {
   if (type === 'offer' && Array.isArray(files) && files.length > maxFilesPerOffer) {
     return fail('too-large', `offer of ${files.length} files, at most ${maxFilesPerOffer}`)
   }
+  const folders = value['folders']
+  if (type === 'offer' && Array.isArray(folders) && folders.length > maxFoldersPerOffer) {
+    return fail('too-large', `offer of ${folders.length} folders, at most ${maxFoldersPerOffer}`)
+  }
   const result = v.safeParse(controlSchema, value)
-  if (result.success) return { ok: true, message: result.output }
+  if (result.success) {
+    const clash = result.output.type === 'offer' ? folderClash(result.output) : undefined
+    if (clash !== undefined) {
+      return fail('invalid-field', `offer: folders: ${JSON.stringify(clash)} is also a file`)
+    }
+    return { ok: true, message: result.output }
+  }
   const issue = result.issues[0]
   return fail(issueCode(issue), `${type}: ${issuePath(issue)}: ${issue.message}`)
 }

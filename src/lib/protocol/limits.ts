@@ -28,6 +28,8 @@ export const maxDeviceNameChars = 64
 export const maxFileNameChars = 255
 export const maxPathChars = 1024
 export const maxFilesPerOffer = 10_000
+/** Empty folders listed in one offer (`offer.folders`), each a path bounded like a file's. */
+export const maxFoldersPerOffer = 10_000
 export const maxFileBytes = 2 ** 50
 /** The sum of every file's size in one offer. */
 export const maxOfferBytes = 2 ** 50
@@ -58,6 +60,12 @@ export const bulkHighWaterBytes = 1024 * 1024
 
 /** Suggested low-water mark for the bulk channel (RTCDataChannel.bufferedAmountLowThreshold). */
 export const bulkLowWaterBytes = 256 * 1024
+
+/** The sender reads a file in blocks of this many bytes (a multiple of chunkBytes), cut into frames. */
+export const fileReadBytes = 1024 * 1024
+
+/** Blocks the sender reads ahead of the one it is sending. */
+export const readsAhead = 2
 
 /** Progress events for one transfer come at most this often (state changes and file ends always). */
 export const progressIntervalMs = 100

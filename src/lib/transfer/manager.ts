@@ -12,12 +12,14 @@ import {
 import { ProtocolError } from '../protocol/errors.ts'
 import { decodeFrame } from '../protocol/frame.ts'
 import { maxControlMessageBytes, maxReasonChars, progressIntervalMs } from '../protocol/limits.ts'
+import { safeFileName, sanitizeRelativePath } from '../protocol/paths.ts'
 import type { TransferHooks } from './hooks.ts'
 import { createIncomingTransfer, type IncomingTransfer } from './incoming.ts'
 import { createOutgoingTransfer, type OutgoingTransfer } from './outgoing.ts'
 import type {
   FileProgress,
   OfferedFile,
+  OutgoingFile,
   PeerPort,
   TransferDirection,
   TransferEvent,
@@ -37,6 +39,7 @@ interface TransferRecord {
   direction: TransferDirection
   state: TransferState
   files: FileProgress[]
+  folders: string[]
   totalBytes: number
   endedBy?: 'local' | 'remote'
   errorCode?: string
@@ -65,6 +68,7 @@ const snapshot = (transfer: TransferRecord): TransferSnapshot => {
     direction: transfer.direction,
     state: transfer.state,
     files,
+    ...(transfer.folders.length === 0 ? {} : { folders: [...transfer.folders] }),
     totalBytes: transfer.totalBytes,
     bytesDone: files.reduce((sum, file) => sum + file.bytesDone, 0),
     ...(transfer.endedBy === undefined ? {} : { endedBy: transfer.endedBy }),
@@ -84,6 +88,41 @@ const progressRow = (file: OfferedFile): FileProgress => ({
   bytesDone: 0,
   verified: false,
 })
+
+/** 'a/b/c' → ['a', 'a/b']: the folders a path lies in. */
+const parentFolders = (path: string): string[] => {
+  const parents: string[] = []
+  for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+    parents.push(path.slice(0, slash))
+  }
+  return parents
+}
+
+/**
+ * The folders worth offering as empty: made safe, each once, and neither holding anything else
+ * offered nor being a file's path (the receiver refuses a folder that is also a file).
+ */
+const emptyFoldersToOffer = (
+  folders: readonly string[],
+  files: readonly OfferedFile[],
+): string[] => {
+  const safe = [...new Set(folders.flatMap((folder) => sanitizeRelativePath(folder) ?? []))]
+  const filePaths = files.map((file) => file.path ?? file.name)
+  const taken = new Set([...filePaths, ...[...filePaths, ...safe].flatMap(parentFolders)])
+  return safe.filter((folder) => !taken.has(folder))
+}
+
+/** Our own file as the offer describes it, its name and path made safe (protocol/paths.ts). */
+const offeredFile = (file: OutgoingFile, index: number): OfferedFile => {
+  const path = file.path === undefined ? null : sanitizeRelativePath(file.path)
+  return {
+    index,
+    name: safeFileName(file.name),
+    ...(path === null ? {} : { path }),
+    size: file.blob.size,
+    type: file.type,
+  }
+}
 
 /** An exception from a callback must not corrupt our state; rethrown where it is reported, not lost. */
 const reportLater = (error: unknown): void => {
@@ -201,7 +240,12 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     }
   }
 
-  const receiveOffer = (peerId: string, id: string, offered: OfferedFile[]): void => {
+  const receiveOffer = (
+    peerId: string,
+    id: string,
+    offered: OfferedFile[],
+    folders: string[],
+  ): void => {
     if (transfers.has(id)) {
       refuse(peerId, new ProtocolError('bad-state', `transfer ${id} exists already`))
       return
@@ -214,6 +258,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       direction: 'receive',
       state: 'offered',
       files,
+      folders,
       totalBytes: files.reduce((sum, file) => sum + file.size, 0),
       startedAtMs: now,
       updatedAtMs: now,
@@ -315,7 +360,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
         })
         return
       case 'offer':
-        receiveOffer(peerId, message.transfer, message.files)
+        receiveOffer(peerId, message.transfer, message.files, message.folders ?? [])
         return
       case 'error': {
         // Without a transfer an error is only informative; it is never answered either way.
@@ -427,20 +472,20 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       sendTo(peerId, errorMessage(error))
     }),
 
-    sendFiles(peerId, outgoingFiles) {
+    sendFiles(peerId, outgoingFiles, chosenFolders = []) {
       const port = peers.get(peerId)
       if (destroyed || port === undefined) {
         throw new ProtocolError('peer-gone', `no connected peer ${peerId}`)
       }
       const id = deps.newId()
-      const offered = outgoingFiles.map((file, index): OfferedFile => ({
-        index,
-        name: file.name,
-        ...(file.path === undefined ? {} : { path: file.path }),
-        size: file.blob.size,
-        type: file.type,
-      }))
-      const offer: ControlMessage = { type: 'offer', transfer: id, files: offered }
+      const offered = outgoingFiles.map(offeredFile)
+      const folders = emptyFoldersToOffer(chosenFolders, offered)
+      const offer: ControlMessage = {
+        type: 'offer',
+        transfer: id,
+        files: offered,
+        ...(folders.length === 0 ? {} : { folders }),
+      }
       const checked = parseControl(offer)
       if (!checked.ok) throw checked.error
       const offerBytes = controlMessageBytes(offer)
@@ -458,6 +503,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
         direction: 'send',
         state: 'offered',
         files,
+        folders,
         totalBytes: files.reduce((sum, file) => sum + file.size, 0),
         startedAtMs: now,
         updatedAtMs: now,

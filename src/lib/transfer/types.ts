@@ -82,6 +82,8 @@ export interface TransferSnapshot {
   direction: TransferDirection
   state: TransferState
   files: FileProgress[]
+  /** Empty folders of the offer (relative paths), to recreate on saving; absent when none. */
+  folders?: string[]
   totalBytes: number
   bytesDone: number
   /** Set when state is 'declined', 'cancelled' or 'failed': who ended it and why, in a stable code. */
@@ -133,11 +135,13 @@ export interface TransferManager {
   /** Every control message from a peer, as received (unvalidated). */
   handleControl(peerId: string, raw: unknown): void
   /**
-   * Offer files to a peer; returns the transfer id.
+   * Offer files, and the empty folders of a chosen tree, to a peer; returns the transfer id.
+   * Names and paths are made safe first (protocol/paths.ts: safeFileName, sanitizeRelativePath);
+   * folders that repeat, hold a file or clash with a file's path are left out.
    * Throws ProtocolError: 'peer-gone' (peer not added), 'invalid-field' or 'too-large' (the files
-   * break a limit in protocol/limits.ts, e.g. none, too many, a name too long).
+   * break a limit in protocol/limits.ts, e.g. none, too many, a path too long).
    */
-  sendFiles(peerId: string, files: OutgoingFile[]): string
+  sendFiles(peerId: string, files: OutgoingFile[], folders?: readonly string[]): string
   /** Throws ProtocolError: 'peer-gone', or 'invalid-field' / 'too-large' for empty or too long text. */
   sendText(peerId: string, text: string): void
   /** Accept an offered incoming transfer; a no-op in any other state (e.g. cancelled meanwhile). */
