@@ -1,0 +1,171 @@
+import { createHash } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import {
+  VerificationError,
+  fingerprintsFromSdp,
+  verificationCode,
+  verificationEmoji,
+  verificationSymbols,
+  verificationWords,
+} from './verification.ts'
+
+const fingerprintOf = (seed: string) =>
+  createHash('sha256').update(seed).digest('hex').toUpperCase().match(/../g)!.join(':')
+
+const alice = fingerprintOf('alice')
+const bob = fingerprintOf('bob')
+const mallory = fingerprintOf('mallory')
+
+/** Shaped like Chromium's: the fingerprint in every media section, CRLF line ends. */
+const chromiumSdp = (fingerprint: string, mediaSections = 1) =>
+  [
+    'v=0',
+    'o=- 4611731400430051336 2 IN IP4 127.0.0.1',
+    's=-',
+    't=0 0',
+    'a=group:BUNDLE 0',
+    'a=msid-semantic: WMS',
+    ...Array.from({ length: mediaSections }, (_, mid) => [
+      'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+      'c=IN IP4 0.0.0.0',
+      'a=ice-ufrag:abcd',
+      'a=ice-pwd:0123456789abcdefghijklmn',
+      `a=fingerprint:sha-256 ${fingerprint}`,
+      'a=setup:actpass',
+      `a=mid:${mid}`,
+      'a=sctp-port:5000',
+    ]).flat(),
+    '',
+  ].join('\r\n')
+
+/** Shaped like Firefox's: one session-level fingerprint, lower-case hex, LF line ends. */
+const firefoxSdp = (fingerprint: string) =>
+  [
+    'v=0',
+    'o=mozilla...THIS_IS_SDPARTA-99.0 1 0 IN IP4 0.0.0.0',
+    's=-',
+    't=0 0',
+    `a=fingerprint:SHA-256 ${fingerprint.toLowerCase()}`,
+    'a=group:BUNDLE 0',
+    'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+    'a=mid:0',
+    '',
+  ].join('\n')
+
+describe('fingerprintsFromSdp', () => {
+  it('reads media-level fingerprints once, however many sections repeat them', () => {
+    expect(fingerprintsFromSdp(chromiumSdp(alice, 3))).toEqual([`sha-256 ${alice}`])
+  })
+
+  it('reads a session-level fingerprint and normalises case', () => {
+    expect(fingerprintsFromSdp(firefoxSdp(alice))).toEqual([`sha-256 ${alice}`])
+  })
+
+  it('keeps distinct fingerprints, session and media level', () => {
+    const sdp = `${firefoxSdp(alice)}a=fingerprint:sha-1 ${bob.slice(0, 59)}\n`
+    expect(fingerprintsFromSdp(sdp)).toEqual([`sha-256 ${alice}`, `sha-1 ${bob.slice(0, 59)}`])
+  })
+
+  it('skips malformed lines', () => {
+    const sdp = [
+      'a=fingerprint:sha-256',
+      'a=fingerprint:sha-256 XY:ZZ',
+      'a=fingerprint:sha-256 ABC:DE',
+      'a=fingerprint:sha-256 AB:CD trailing',
+      `a=fingerprint:sha-256 ${'AB:'.repeat(64)}AB`,
+      'a=fingerprintx:sha-256 AB:CD',
+      'b=fingerprint:sha-256 AB:CD',
+    ].join('\r\n')
+    expect(fingerprintsFromSdp(sdp)).toEqual([])
+    expect(fingerprintsFromSdp('')).toEqual([])
+  })
+})
+
+describe('verificationCode', () => {
+  it('is the same on both sides of a connection', async () => {
+    const onAlice = await verificationCode(chromiumSdp(alice), chromiumSdp(bob))
+    const onBob = await verificationCode(chromiumSdp(bob), chromiumSdp(alice))
+    expect(onBob).toEqual(onAlice)
+    expect(onAlice.emoji).toHaveLength(verificationSymbols)
+    expect(onAlice.words).toHaveLength(verificationSymbols)
+  })
+
+  it('does not depend on how each browser writes its description', async () => {
+    const chromiumToFirefox = await verificationCode(chromiumSdp(alice, 2), firefoxSdp(bob))
+    const firefoxToChromium = await verificationCode(firefoxSdp(bob), chromiumSdp(alice, 1))
+    expect(firefoxToChromium).toEqual(chromiumToFirefox)
+  })
+
+  it('differs when someone in the middle swapped certificates', async () => {
+    const direct = await verificationCode(chromiumSdp(alice), chromiumSdp(bob))
+    // Mallory answers Alice with her certificate, and offers Bob another.
+    const onAlice = await verificationCode(chromiumSdp(alice), chromiumSdp(mallory))
+    const onBob = await verificationCode(chromiumSdp(bob), chromiumSdp(fingerprintOf('mallory 2')))
+    expect(onAlice).not.toEqual(onBob)
+    expect(onAlice).not.toEqual(direct)
+    expect(onBob).not.toEqual(direct)
+  })
+
+  it('spreads over the symbols: different pairs, different codes', async () => {
+    const codes = new Set<string>()
+    for (let i = 0; i < 200; i++) {
+      const code = await verificationCode(
+        chromiumSdp(alice),
+        chromiumSdp(fingerprintOf(`peer ${i}`)),
+      )
+      codes.add(code.words.join(' '))
+    }
+    // Fixed inputs, so this never flakes; 200 random pairs would collide once in ~800 runs.
+    expect(codes.size).toBeGreaterThanOrEqual(199)
+  })
+
+  it('names each emoji with its word', async () => {
+    const { emoji, words } = await verificationCode(chromiumSdp(alice), chromiumSdp(bob))
+    for (const [index, symbol] of emoji.entries()) {
+      expect(verificationWords[verificationEmoji.indexOf(symbol as never)]).toBe(words[index])
+    }
+  })
+
+  it('takes the first 24 bits of SHA-256 over a label and the sorted sides', async () => {
+    const sides = [`sha-256 ${alice}`, `sha-256 ${bob}`].sort()
+    const digest = createHash('sha256')
+      .update(['ferry-verification-v1', ...sides].join('\n'))
+      .digest()
+    const bits = digest.readUIntBE(0, 3)
+    const indices = [18, 12, 6, 0].map((shift) => (bits >> shift) & 0x3f)
+    const { words } = await verificationCode(chromiumSdp(bob), chromiumSdp(alice))
+    expect(words).toEqual(indices.map((index) => verificationWords[index]))
+  })
+
+  it('refuses a description without a fingerprint, saying whose', async () => {
+    const noFingerprint = chromiumSdp(alice).replace(/a=fingerprint:.*\r\n/, '')
+    await expect(verificationCode(noFingerprint, chromiumSdp(bob))).rejects.toMatchObject({
+      code: 'missing-fingerprint',
+      side: 'local',
+    })
+    const error: unknown = await verificationCode(chromiumSdp(bob), noFingerprint).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(VerificationError)
+    expect(error).toMatchObject({ side: 'remote' })
+  })
+})
+
+describe('the symbol lists', () => {
+  it('have 64 distinct emoji, each one plain emoji-presentation character', () => {
+    expect(verificationEmoji).toHaveLength(64)
+    expect(new Set(verificationEmoji).size).toBe(64)
+    const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' })
+    for (const emoji of verificationEmoji) {
+      expect([...segmenter.segment(emoji)]).toHaveLength(1)
+      expect([...emoji]).toHaveLength(1)
+      expect(emoji).toMatch(/^\p{Emoji_Presentation}$/u)
+    }
+  })
+
+  it('have 64 distinct lower-case words', () => {
+    expect(verificationWords).toHaveLength(64)
+    expect(new Set(verificationWords).size).toBe(64)
+    for (const word of verificationWords) expect(word).toMatch(/^[a-z]{3,10}$/)
+  })
+})
