@@ -1,0 +1,300 @@
+import { describe, expect, it } from 'vitest'
+import { createLazySink, SinkUnsupportedError } from './disk-sink.ts'
+import {
+  connectFakeWorker,
+  createFakeFileSystem,
+  type FakeFileSystem,
+  type FakeFileSystemOptions,
+} from './fake-file-system.ts'
+import { createMemorySink } from './memory-sink.ts'
+import {
+  createOpfsSink,
+  createOpfsWorkerClient,
+  getOpfsRoot,
+  opfsWritesInFlightBytes,
+  maxLeadingTransferBytes,
+  transferablePart,
+  type OpfsWorkerClient,
+} from './opfs-sink.ts'
+import { randomBytes, sameBytes } from './test-harness.ts'
+import type { Sink } from './types.ts'
+
+const path = 'ferry-incoming/t/0'
+
+interface SinkSetUp {
+  fs: FakeFileSystem
+  sink: Sink
+  fallbacks: number
+}
+
+/** An OPFS sink for ferry-incoming/t/0 in a fresh fake file system. */
+const setUp = (
+  options: FakeFileSystemOptions & {
+    worker?: (fs: FakeFileSystem) => OpfsWorkerClient | null
+    type?: string
+    noOpfs?: boolean
+  } = {},
+): SinkSetUp => {
+  const fs = createFakeFileSystem(options)
+  const worker = options.worker?.(fs) ?? null
+  const result: SinkSetUp = {
+    fs,
+    fallbacks: 0,
+    sink: createOpfsSink({
+      folder: async () => {
+        if (options.noOpfs === true) return null
+        const incoming = await fs.root.getDirectoryHandle('ferry-incoming', { create: true })
+        return {
+          dir: await incoming.getDirectoryHandle('t', { create: true }),
+          path: ['ferry-incoming', 't'],
+        }
+      },
+      name: '0',
+      type: options.type ?? '',
+      worker: () => worker,
+      fallback: () => {
+        result.fallbacks++
+        return createMemorySink(options.type ?? '')
+      },
+    }),
+  }
+  return result
+}
+
+/** Byte equality without a slow element-by-element diff of megabytes. */
+const same = (actual: Uint8Array | undefined, expected: Uint8Array): boolean =>
+  actual !== undefined && Buffer.from(actual).equals(Buffer.from(expected))
+
+const withWorker = (fs: FakeFileSystem) => connectFakeWorker(fs.root).client
+
+/** Writes `data` as views into one larger buffer, in chunks of varying size (1 byte to 64 KiB). */
+const writeInPieces = async (sink: Sink, data: Uint8Array): Promise<Uint8Array> => {
+  const big = new Uint8Array(data.length + 100)
+  big.set(data, 50)
+  const sizes = [1, 2, 3, 100, 4096, 65_536, 7, 65_535, 1000]
+  for (let at = 0, i = 0; at < data.length; i++) {
+    const size = Math.min(sizes[i % sizes.length] ?? 1, data.length - at)
+    await sink.write(big.subarray(50 + at, 50 + at + size))
+    at += size
+  }
+  return big
+}
+
+describe('OPFS sink, through the writer worker', () => {
+  it('writes many small writes and views into a larger buffer intact, leaving that buffer alone', async () => {
+    const { fs, sink } = setUp({ worker: withWorker, type: 'image/png' })
+    const data = randomBytes(3 * 1024 * 1024 + 17, 1)
+    const big = await writeInPieces(sink, data)
+    expect(big.byteLength).toBe(data.length + 100)
+    expect(same(big.subarray(50, 60), data.subarray(0, 10))).toBe(true)
+    const blob = await sink.close()
+    expect(blob.size).toBe(data.length)
+    expect(blob.type).toBe('image/png')
+    expect(await sameBytes(blob, data)).toBe(true)
+    expect(fs.root.files()).toEqual([path])
+    expect(same(fs.root.read(path), data)).toBe(true)
+  })
+
+  it('takes over a buffer the view spans but for a header, copies other views', () => {
+    const whole = new Uint8Array([1, 2, 3])
+    expect(transferablePart(whole)).toEqual({ buffer: whole.buffer, byteOffset: 0, byteLength: 3 })
+    const payload = new Uint8Array(34 + 65_536).subarray(34)
+    expect(transferablePart(payload)).toEqual({
+      buffer: payload.buffer,
+      byteOffset: 34,
+      byteLength: 65_536,
+    })
+    for (const view of [
+      new Uint8Array(10).subarray(2, 5), // bytes after it: maybe the next frame
+      new Uint8Array(10).subarray(0, 9),
+      new Uint8Array(maxLeadingTransferBytes + 10).subarray(maxLeadingTransferBytes + 1),
+    ]) {
+      const copied = transferablePart(view)
+      expect(copied.buffer).not.toBe(view.buffer)
+      expect(copied).toMatchObject({ byteOffset: 0, byteLength: view.byteLength })
+      expect(new Uint8Array(copied.buffer)).toEqual(view)
+    }
+  })
+
+  it('moves a frame to the worker without copying it', async () => {
+    const { fs, sink } = setUp({ worker: withWorker })
+    const frame = new Uint8Array([0xff, 0xff, 5, 6, 7])
+    await sink.write(frame.subarray(2))
+    expect(frame.byteLength).toBe(0) // detached: moved, not copied
+    await sink.close()
+    expect(fs.root.read(path)).toEqual(new Uint8Array([5, 6, 7]))
+  })
+
+  it('keeps a bounded number of bytes in flight to the worker', async () => {
+    let worker = connectFakeWorker(createFakeFileSystem().root)
+    const { sink } = setUp({
+      worker: (fs) => {
+        worker = connectFakeWorker(fs.root)
+        return worker.client
+      },
+    })
+    await sink.write(new Uint8Array(1)) // opened
+    await new Promise((resolve) => setTimeout(resolve, 20)) // and answered
+    worker.pause()
+    const chunkBytes = 64 * 1024
+    let accepted = 0
+    const writes = (async () => {
+      for (let i = 0; i < 64; i++) {
+        await sink.write(new Uint8Array(chunkBytes))
+        accepted++
+      }
+    })()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    // The sink stopped accepting once the worker owed it a window's worth of acknowledgements.
+    expect(accepted).toBe(opfsWritesInFlightBytes / chunkBytes)
+    worker.resume()
+    await writes
+    expect(worker.maxUnansweredWriteBytes()).toBeLessThanOrEqual(
+      opfsWritesInFlightBytes + chunkBytes,
+    )
+    expect((await sink.close()).size).toBe(1 + 64 * chunkBytes)
+  })
+
+  it('abort deletes the partial file', async () => {
+    const { fs, sink } = setUp({ worker: withWorker })
+    await sink.write(randomBytes(100_000, 2))
+    await sink.abort()
+    expect(fs.root.files()).toEqual([])
+    expect(fs.usedBytes()).toBe(0)
+    await sink.abort()
+    await expect(sink.write(new Uint8Array(1))).rejects.toThrow()
+  })
+
+  it('reports a full disk on a later write or on close, and aborts cleanly after', async () => {
+    const { fs, sink } = setUp({ worker: withWorker, quotaBytes: 200_000 })
+    const attempt = async () => {
+      for (let i = 0; i < 10; i++) await sink.write(randomBytes(65_536, i))
+      await sink.close()
+    }
+    await expect(attempt()).rejects.toThrow(/QuotaExceededError/)
+    await sink.abort()
+    expect(fs.root.files()).toEqual([])
+  })
+
+  it('writes with createWritable where the worker has no sync access handles', async () => {
+    const { fs, sink, fallbacks } = setUp({ worker: withWorker, syncAccessHandles: false })
+    const data = randomBytes(300_000, 3)
+    await writeInPieces(sink, data)
+    expect(await sameBytes(await sink.close(), data)).toBe(true)
+    expect(same(fs.root.read(path), data)).toBe(true)
+    expect(fallbacks).toBe(0)
+  })
+
+  it('writes with createWritable where the worker failed to start', async () => {
+    const { fs, sink } = setUp({
+      worker: () => {
+        const client = createOpfsWorkerClient(() => undefined)
+        client.fail(new SinkUnsupportedError('no worker'))
+        return client
+      },
+    })
+    await sink.write(new Uint8Array([1]))
+    await sink.close()
+    expect(fs.root.read(path)).toEqual(new Uint8Array([1]))
+  })
+
+  it('writes with createWritable where there is no worker, and aborts by deleting', async () => {
+    const { fs, sink } = setUp({ syncAccessHandles: false })
+    await sink.write(randomBytes(10, 4))
+    expect(fs.root.files()).toEqual([path])
+    expect(fs.root.read(path)).toEqual(new Uint8Array(0)) // still in the swap file
+    await sink.abort()
+    expect(fs.root.files()).toEqual([])
+    expect(fs.usedBytes()).toBe(0)
+  })
+
+  it('falls back to memory where OPFS files cannot be written, leaving no file behind', async () => {
+    const setup = setUp({ worker: withWorker, syncAccessHandles: false, writables: false })
+    await setup.sink.write(new Uint8Array([1, 2]))
+    expect(await sameBytes(await setup.sink.close(), new Uint8Array([1, 2]))).toBe(true)
+    expect(setup.fallbacks).toBe(1)
+    expect(setup.fs.root.files()).toEqual([])
+  })
+
+  it('falls back to memory where there is no OPFS', async () => {
+    const setup = setUp({ noOpfs: true })
+    await setup.sink.write(new Uint8Array([1]))
+    expect((await setup.sink.close()).size).toBe(1)
+    expect(setup.fallbacks).toBe(1)
+  })
+
+  it('creates an empty file for a close without writes', async () => {
+    const { fs, sink } = setUp({ worker: withWorker })
+    expect((await sink.close()).size).toBe(0)
+    expect(fs.root.files()).toEqual([path])
+  })
+})
+
+describe('lazy sink', () => {
+  const recording = () => {
+    const calls: string[] = []
+    let opens = 0
+    const inner = createMemorySink('')
+    const sink = createLazySink(() => {
+      opens++
+      calls.push('open')
+      return Promise.resolve<Sink>({
+        write: (bytes) => (calls.push('write'), inner.write(bytes)),
+        close: () => (calls.push('close'), inner.close()),
+        abort: () => (calls.push('abort'), inner.abort()),
+      })
+    })
+    return { sink, calls, opens: () => opens }
+  }
+
+  it('opens once, on first use, and refuses use after close', async () => {
+    const { sink, calls, opens } = recording()
+    expect(opens()).toBe(0)
+    await sink.write(new Uint8Array(1))
+    await sink.write(new Uint8Array(1))
+    await sink.close()
+    expect(calls).toEqual(['open', 'write', 'write', 'close'])
+    await expect(sink.write(new Uint8Array(1))).rejects.toThrow()
+    await expect(sink.close()).rejects.toThrow()
+  })
+
+  it('keeps a closed file on abort', async () => {
+    const { sink, calls } = recording()
+    await sink.write(new Uint8Array(1))
+    await sink.close()
+    await sink.abort()
+    expect(calls).not.toContain('abort')
+  })
+
+  it('aborts after a write in progress, once, and opens nothing for a sink never used', async () => {
+    const { sink, calls } = recording()
+    const write = sink.write(new Uint8Array(1))
+    const aborted = sink.abort()
+    await Promise.all([write, aborted, sink.abort()])
+    expect(calls).toEqual(['open', 'write', 'abort'])
+    const unused = recording()
+    await unused.sink.abort()
+    expect(unused.calls).toEqual([])
+  })
+
+  it('reports a failed open on every use, and has nothing to abort', async () => {
+    const sink = createLazySink(() => Promise.reject(new Error('no disk')))
+    await expect(sink.write(new Uint8Array(1))).rejects.toThrow('no disk')
+    await expect(sink.close()).rejects.toThrow('no disk')
+    await sink.abort()
+  })
+})
+
+describe('getOpfsRoot', () => {
+  it('is null without OPFS, or where it is refused', async () => {
+    expect(await getOpfsRoot(undefined)).toBeNull()
+    expect(await getOpfsRoot({})).toBeNull()
+    expect(
+      await getOpfsRoot({
+        getDirectory: () => Promise.reject(new DOMException('', 'SecurityError')),
+      }),
+    ).toBeNull()
+    const fs = createFakeFileSystem()
+    expect(await getOpfsRoot({ getDirectory: () => Promise.resolve(fs.root) })).toBe(fs.root)
+  })
+})

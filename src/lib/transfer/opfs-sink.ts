@@ -1,0 +1,268 @@
+/**
+ * Sinks that write a received file into the Origin Private File System as it arrives, so a file
+ * of any size passes through the page with flat memory, and hand it over as the disk-backed File.
+ * Two ways to write, tried in this order:
+ * - the shared writer worker (opfs-worker.ts) with a sync access handle: in place, no swap copy
+ *   (Chromium, Firefox, Safari 15.2+, whose sync access handles exist only in workers);
+ * - createWritable() on the page, where the worker cannot write (no sync access handles, or no
+ *   worker).
+ * Where OPFS cannot be written at all, the sink becomes the fallback it is given (memory).
+ */
+import {
+  createLazySink,
+  describeError,
+  openWritableSink,
+  removeEntryQuietly,
+  SinkUnsupportedError,
+  withType,
+  type DirectoryHandleLike,
+} from './disk-sink.ts'
+import type {
+  OpfsWorkerCommand,
+  OpfsWorkerReply,
+  OpfsWorkerRequest,
+} from './opfs-worker-protocol.ts'
+import type { Sink } from './types.ts'
+
+/** The OPFS folder for received files: one folder per transfer, one file per file index. */
+export const opfsIncomingFolder = 'ferry-incoming'
+
+/**
+ * Bytes handed to the worker and not yet acknowledged, per file. Writes overlap with the network
+ * (one round trip to the worker per frame would cap throughput), while a slow disk still pushes
+ * back on the receiver's window after at most this much.
+ */
+export const opfsWritesInFlightBytes = 1024 * 1024
+
+/** The page's end of the writer worker, shared by every OPFS sink. */
+export interface OpfsWorkerClient {
+  /** A fresh file id for `open`. */
+  nextId(): number
+  /** Sends a command; resolves on the worker's success reply. */
+  request(command: OpfsWorkerCommand, transfer?: Transferable[]): Promise<void>
+  /** Every message from the worker. */
+  receive(message: unknown): void
+  /** The worker died or never started: every request fails with `error`, now and later. */
+  fail(error: Error): void
+}
+
+const isReply = (value: unknown): value is OpfsWorkerReply =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { request?: unknown }).request === 'number' &&
+  typeof (value as { ok?: unknown }).ok === 'boolean'
+
+export const createOpfsWorkerClient = (
+  post: (request: OpfsWorkerRequest, transfer: Transferable[]) => void,
+): OpfsWorkerClient => {
+  const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>()
+  let nextRequest = 1
+  let nextFileId = 1
+  let dead: Error | null = null
+  /** Once the worker says it cannot write here, later files skip it at once. */
+  let unsupported: Error | null = null
+
+  return {
+    nextId: () => nextFileId++,
+    request(command, transfer = []) {
+      if (dead !== null) return Promise.reject(dead)
+      if (unsupported !== null && command.type === 'open') return Promise.reject(unsupported)
+      const request = nextRequest++
+      return new Promise<void>((resolve, reject) => {
+        pending.set(request, { resolve, reject })
+        try {
+          post({ ...command, request }, transfer)
+        } catch (error) {
+          pending.delete(request)
+          reject(new Error(`ferry: cannot reach the OPFS worker: ${describeError(error)}`))
+        }
+      })
+    },
+    receive(message) {
+      if (!isReply(message)) return
+      const waiter = pending.get(message.request)
+      if (waiter === undefined) return
+      pending.delete(message.request)
+      if (message.ok) {
+        waiter.resolve()
+      } else if (message.unsupported) {
+        unsupported = new SinkUnsupportedError(`ferry: ${message.error}`)
+        waiter.reject(unsupported)
+      } else {
+        waiter.reject(new Error(`ferry: OPFS worker: ${message.error}`))
+      }
+    },
+    fail(error) {
+      dead ??= error
+      for (const waiter of pending.values()) waiter.reject(dead)
+      pending.clear()
+    },
+  }
+}
+
+/** Starts the writer worker (Vite bundles opfs-worker.ts as a chunk of its own). Browser only. */
+export const startOpfsWorker = (): OpfsWorkerClient => {
+  const worker = new Worker(new URL('./opfs-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'ferry-opfs',
+  })
+  const client = createOpfsWorkerClient((request, transfer) =>
+    worker.postMessage(request, transfer),
+  )
+  worker.addEventListener('message', (event: MessageEvent<unknown>) => client.receive(event.data))
+  worker.addEventListener('error', (event) => {
+    // Failing to load (or crashing) means this page writes OPFS files another way from now on.
+    client.fail(
+      new SinkUnsupportedError(`ferry: the OPFS worker stopped: ${event.message || 'no details'}`),
+    )
+    worker.terminate()
+  })
+  return client
+}
+
+/**
+ * Most bytes a view may leave out at the start of its buffer and still have the whole buffer
+ * handed to the worker: a received frame is one fresh buffer, a 34-byte header then the payload,
+ * and moving it costs nothing, while copying costs an allocation and a copy per frame.
+ */
+export const maxLeadingTransferBytes = 1024
+
+/**
+ * Where the worker finds the bytes: in their own buffer, taken over (detached), when the view
+ * runs to the end of it and starts at most maxLeadingTransferBytes in (what precedes it, a
+ * frame header, has been read); otherwise in a copy, so that a buffer holding more than this view
+ * (say the next frame) is never detached under its owner. The Sink contract lets a sink take over
+ * the buffer of what it is given; incoming.ts hashes and measures before writing for that reason.
+ */
+export const transferablePart = (
+  bytes: Uint8Array,
+): { buffer: ArrayBuffer; byteOffset: number; byteLength: number } => {
+  const { buffer, byteOffset, byteLength } = bytes
+  if (
+    buffer instanceof ArrayBuffer &&
+    !('resizable' in buffer && buffer.resizable === true) &&
+    byteOffset + byteLength === buffer.byteLength &&
+    byteOffset <= maxLeadingTransferBytes
+  ) {
+    return { buffer, byteOffset, byteLength }
+  }
+  return { buffer: bytes.slice().buffer, byteOffset: 0, byteLength }
+}
+
+/** A file written by the worker; `dir` is the page's handle to its folder, for getFile(). */
+const openWorkerSink = async (
+  client: OpfsWorkerClient,
+  dir: DirectoryHandleLike,
+  path: readonly string[],
+  name: string,
+  type: string,
+): Promise<Sink> => {
+  const id = client.nextId()
+  await client.request({ type: 'open', id, path: [...path, name] })
+
+  /** Writes the worker has not answered yet, oldest first (it answers in order). */
+  const unanswered: Promise<void>[] = []
+  let unansweredBytes = 0
+  /** The first failed write: later writes would leave a gap, so the file is lost. */
+  let failure: Error | null = null
+  const throwIfFailed = (): void => {
+    if (failure !== null) throw failure
+  }
+  const drain = async (): Promise<void> => {
+    await unanswered[unanswered.length - 1]
+  }
+
+  return {
+    async write(bytes) {
+      throwIfFailed()
+      const length = bytes.byteLength
+      if (length === 0) return
+      const part = transferablePart(bytes)
+      const done = client
+        .request({ type: 'write', id, ...part }, [part.buffer])
+        .catch((error: unknown) => {
+          failure ??= error instanceof Error ? error : new Error(describeError(error))
+        })
+        .then(() => {
+          void unanswered.shift()
+          unansweredBytes -= length
+        })
+      unanswered.push(done)
+      unansweredBytes += length
+      while (unansweredBytes > opfsWritesInFlightBytes) await unanswered[0]
+      throwIfFailed()
+    },
+    async close() {
+      await drain()
+      throwIfFailed()
+      await client.request({ type: 'close', id })
+      const handle = await dir.getFileHandle(name)
+      return withType(await handle.getFile(), type)
+    },
+    async abort() {
+      await drain()
+      try {
+        await client.request({ type: 'abort', id })
+      } catch {
+        // The worker could not close or remove it; removing it from here may still work.
+      }
+      await removeEntryQuietly(dir, name)
+    },
+  }
+}
+
+/** A transfer's folder in OPFS, and its path from the OPFS root (for the worker). */
+export interface OpfsFolder {
+  dir: DirectoryHandleLike
+  path: readonly string[]
+}
+
+export interface OpfsSinkOptions {
+  /** The folder the file goes in, created if needed; null where there is no OPFS. */
+  folder(): Promise<OpfsFolder | null>
+  /** The file's name in that folder: chosen by us, never by the peer. */
+  name: string
+  /** MIME type of the Blob close() returns. */
+  type: string
+  /** The shared writer worker (started on first use), or null where there is none. */
+  worker(): OpfsWorkerClient | null
+  /** The sink to use where OPFS cannot be written at all. */
+  fallback(): Sink
+}
+
+/** A sink writing one file into OPFS; opens the file on the first write (or close). */
+export const createOpfsSink = (options: OpfsSinkOptions): Sink =>
+  createLazySink(async () => {
+    const folder = await options.folder()
+    if (folder === null) return options.fallback()
+    const { dir, path } = folder
+    const { name, type } = options
+    const client = options.worker()
+    if (client !== null) {
+      try {
+        return await openWorkerSink(client, dir, path, name, type)
+      } catch (error) {
+        if (!(error instanceof SinkUnsupportedError)) throw error
+      }
+    }
+    try {
+      const handle = await dir.getFileHandle(name, { create: true })
+      return await openWritableSink(handle, type, () => removeEntryQuietly(dir, name))
+    } catch (error) {
+      if (!(error instanceof SinkUnsupportedError)) throw error
+      await removeEntryQuietly(dir, name)
+      return options.fallback()
+    }
+  })
+
+/** The OPFS root, or null where the browser has none or refuses it (some private windows). */
+export const getOpfsRoot = async (
+  storage: { getDirectory?(): Promise<unknown> } | undefined = globalThis.navigator?.storage,
+): Promise<DirectoryHandleLike | null> => {
+  if (typeof storage?.getDirectory !== 'function') return null
+  try {
+    return (await storage.getDirectory()) as DirectoryHandleLike
+  } catch {
+    return null
+  }
+}
