@@ -417,6 +417,8 @@ describe('a sender refuses impossible answers', () => {
     await rig.flush()
     expect(rig.protocolErrors()).toEqual(['bad-state', 'bad-state', 'bad-state', 'bad-state'])
     expect(rig.latest(id)?.state).toBe('transferring')
+    // Reading the file is real I/O: wait for the sender to finish it before acknowledging.
+    await until(() => rig.replies.some((message) => message.type === 'done'), 'the done')
     rig.control({ type: 'ack', transfer: id, file: 0, offset: 10 })
     rig.control({ type: 'done', transfer: id, file: 0, sha256: sha256(bytes) })
     expect(rig.latest(id)?.state).toBe('complete')

@@ -110,7 +110,8 @@ export const createIncomingTransfer = ({
     (index: number, slot: FileSlot, payload: Uint8Array): Job =>
     async () => {
       const { sink, hasher } = await openFile(index, slot)
-      // Hash first: a sink may take ownership of (transfer, detach) the buffer.
+      // Hash and measure first: a sink may take ownership of (transfer, detach) the buffer.
+      const length = payload.length
       hasher.update(payload)
       try {
         await sink.write(payload)
@@ -118,7 +119,7 @@ export const createIncomingTransfer = ({
         throw toProtocolError(error, 'write-failed')
       }
       if (!hooks.isActive()) return
-      slot.writtenBytes += payload.length
+      slot.writtenBytes += length
       const row = progress[index]
       if (row) row.bytesDone = slot.writtenBytes
       const fileWritten = slot.writtenBytes === sizeOf(index)
