@@ -30,6 +30,15 @@ export const appUrl = (): string => {
   return url
 }
 
+/** A server the global set-up started (see global-setup.ts), by the variable it exported. */
+export const serverUrl = (
+  name: 'FERRY_NEARBY_A_URL' | 'FERRY_NEARBY_B_URL' | 'FERRY_NO_STUN_ANSWER_URL',
+): string => {
+  const url = process.env[name]
+  if (!url) throw new Error(`ferry e2e: ${name} is not set (global setup did not run)`)
+  return url
+}
+
 export class Device {
   constructor(
     readonly context: BrowserContext,
@@ -78,6 +87,20 @@ export class Device {
 
   async sendFiles(peerName: string, paths: string[]): Promise<void> {
     await this.peer(peerName).getByTestId('file-input').setInputFiles(paths)
+  }
+
+  /** Every device this one lists. */
+  peers(): Locator {
+    return this.page.getByTestId('peer')
+  }
+
+  /** Opens a peer's "Verify" disclosure and reads the code it shows. */
+  async verificationCode(peerName: string): Promise<{ words: string; shown: string }> {
+    const verify = this.peer(peerName).getByTestId('verify')
+    await verify.locator('summary').click()
+    const code = verify.getByTestId('verification-code')
+    await expect(code).toBeVisible()
+    return { words: (await code.getAttribute('data-words')) ?? '', shown: await code.innerText() }
   }
 
   transfer(direction: 'send' | 'receive'): Locator {

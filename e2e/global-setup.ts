@@ -1,23 +1,55 @@
 /**
  * Starts what the e2e tests talk to, inside the test run's network namespace: the local Nostr relay
  * and the built app on 127.0.0.1, configured with that relay only and no ICE servers.
+ *
+ * For the @nearby tests, also two STUN servers on 127.0.0.1 that tell every client a different
+ * made-up public address (203.0.113.7 and 198.51.100.9, documentation ranges), and three more
+ * servers of the same build, each on its own port and so its own origin (own storage), whose
+ * config.json names one STUN server: A, B, or one on a closed port that never answers.
  */
+import { createSocket } from 'node:dgram'
 import { existsSync } from 'node:fs'
 import { startNostrRelay } from '../scripts/relay/nostr-relay.ts'
-import { startStaticServer } from '../scripts/static-server.ts'
+import { startStaticServer, type StaticServer } from '../scripts/static-server.ts'
+import { startStunServer } from '../scripts/stun/stun-server.ts'
+
+/** A UDP port nothing listens on: bound to learn a free one, then closed again. */
+const closedUdpPort = async (): Promise<number> => {
+  const socket = createSocket('udp4')
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()))
+  const { port } = socket.address()
+  await new Promise<void>((resolve) => socket.close(() => resolve()))
+  return port
+}
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync('dist/index.html'))
     throw new Error('ferry e2e: build the app first (npm run build)')
   const relay = await startNostrRelay()
+  const relayUrls = [relay.url]
   const server = await startStaticServer({
     root: 'dist',
-    config: { relayUrls: [relay.url], iceServers: [], testHooks: true },
+    config: { relayUrls, iceServers: [], testHooks: true },
   })
+
+  // Chromium drops a server-reflexive candidate equal to its own host address (127.0.0.1 here, with
+  // media permission granted), so each server reports an address of its own.
+  const stunA = await startStunServer({ mappedAddress: { address: '203.0.113.7' } })
+  const stunB = await startStunServer({ mappedAddress: { address: '198.51.100.9' } })
+  const nearbyServer = (iceServers: RTCIceServer[]): Promise<StaticServer> =>
+    startStaticServer({ root: 'dist', config: { relayUrls, iceServers, testHooks: true } })
+  const nearbyA = await nearbyServer([{ urls: stunA.url }])
+  const nearbyB = await nearbyServer([{ urls: stunB.url }])
+  const noStunAnswer = await nearbyServer([{ urls: `stun:127.0.0.1:${await closedUdpPort()}` }])
+
   process.env['FERRY_APP_URL'] = server.url
   process.env['FERRY_RELAY_URL'] = relay.url
+  process.env['FERRY_NEARBY_A_URL'] = nearbyA.url
+  process.env['FERRY_NEARBY_B_URL'] = nearbyB.url
+  process.env['FERRY_NO_STUN_ANSWER_URL'] = noStunAnswer.url
   return async () => {
-    await server.close()
+    await Promise.all([server, nearbyA, nearbyB, noStunAnswer].map((started) => started.close()))
+    await Promise.all([stunA.close(), stunB.close()])
     await relay.close()
   }
 }

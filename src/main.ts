@@ -9,12 +9,20 @@ import {
   type ConfigOverrides,
 } from './lib/signalling/config.ts'
 import { parseRoomFragment } from './lib/signalling/link.ts'
+import { discoverPublicAddress } from './lib/signalling/nearby.ts'
 import { createPeerRoom, relayConnectionCount } from './lib/signalling/room.ts'
 import { createFaultInjector } from './lib/transfer/fault-injection.ts'
+import { loadDeviceCertificate } from './lib/storage/certificate.ts'
 import { createSettingsStore } from './lib/storage/settings.ts'
+import { createTrustStore } from './lib/storage/trust.ts'
 import { createTransferManager } from './lib/transfer/manager.ts'
 import { createSha256Hasher } from './lib/transfer/hashing.ts'
 import { createMemorySink } from './lib/transfer/memory-sink.ts'
+import { getOpfsRoot, startOpfsWorker } from './lib/transfer/opfs-sink.ts'
+import { createSinkFactory } from './lib/transfer/sink-factory.ts'
+import { checkFreeSpace } from './lib/transfer/free-space.ts'
+import { canPickDestination, pickDestination } from './lib/transfer/picked-sink.ts'
+import type { Receiving } from './ui/receiving.ts'
 import { newTransferId } from './lib/protocol/ids.ts'
 import { registerServiceWorker } from './lib/pwa/register.ts'
 import App from './ui/App.svelte'
@@ -36,18 +44,25 @@ const loadServedConfig = async (): Promise<ConfigOverrides> => {
   }
 }
 
-/** Test-only: lets the e2e tests damage a frame in flight (enabled by the served config only). */
-const withFaultInjection =
-  (createRoom: typeof createPeerRoom): typeof createPeerRoom =>
-  (options, events) => {
-    const injector = createFaultInjector()
-    Object.assign(globalThis, { ferryTest: { corruptNextFrame: injector.corruptNextFrame } })
-    return createRoom(options, {
+/**
+ * Test-only: lets the e2e tests damage a frame in flight (enabled by the served config only). One
+ * injector for every room, so the hook reaches a peer whichever room it was met in.
+ */
+const withFaultInjection = (createRoom: typeof createPeerRoom): typeof createPeerRoom => {
+  const injector = createFaultInjector()
+  Object.assign(globalThis, {
+    ferryTest: { corruptNextFrame: () => injector.corruptNextFrame() },
+  })
+  return (options, events) =>
+    createRoom(options, {
       ...events,
-      onPeerJoin: (peerId, port) =>
-        events.onPeerJoin(peerId, { ...port, bulk: injector.wrap(port.bulk) }),
+      onPeerJoin: (peerId, port, descriptions) =>
+        events.onPeerJoin(peerId, { ...port, bulk: injector.wrap(port.bulk) }, descriptions),
     })
-  }
+}
+
+/** How long STUN may take to tell this network's address before Nearby says it is unavailable. */
+const nearbyLookupTimeoutMs = 5000
 
 const start = async () => {
   const target = document.getElementById('app')
@@ -59,10 +74,29 @@ const start = async () => {
     urlOverrides(new URL(location.href)),
   )
   const app = new AppState()
+  // Received files: small ones in memory, large ones streamed into OPFS (see sink-factory.ts).
+  const sinks = createSinkFactory({
+    opfsRoot: () => getOpfsRoot(),
+    startWorker: typeof Worker === 'function' ? startOpfsWorker : null,
+    createMemorySink,
+    locks: 'locks' in navigator ? navigator.locks : null,
+  })
+  // Partial or unreleased files of an earlier visit (a closed or crashed tab) must not pile up.
+  void sinks.purgeStale([])
   const ferry = createFerry(
     {
       config,
       settings: createSettingsStore(),
+      trustStore: createTrustStore(),
+      loadCertificate: () => loadDeviceCertificate(),
+      discoverPublicAddress: () =>
+        discoverPublicAddress({
+          createPeerConnection: (rtcConfig) => new RTCPeerConnection(rtcConfig),
+          iceServers: config.iceServers,
+          timeoutMs: nearbyLookupTimeoutMs,
+          setTimeout: (callback, ms) => setTimeout(callback, ms),
+          clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+        }),
       deviceHints: {
         userAgent: navigator.userAgent,
         maxTouchPoints: navigator.maxTouchPoints,
@@ -72,7 +106,7 @@ const start = async () => {
       createRoom: config.testHooks ? withFaultInjection(createPeerRoom) : createPeerRoom,
       createTransferManager,
       transferDeps: {
-        createSink: (_transferId, file) => createMemorySink(file.type),
+        createSink: (transferId, file) => sinks.createSink(transferId, file),
         createHasher: createSha256Hasher,
         newId: newTransferId,
         nowMs: () => Date.now(),
@@ -84,7 +118,22 @@ const start = async () => {
     },
     app.events,
   )
-  mount(App, { target, props: { app, ferry } })
+  const receiving: Receiving = {
+    checkFreeSpace: (totalBytes) => checkFreeSpace(totalBytes),
+    canPickDestination: (fileCount) => canPickDestination(fileCount),
+    pickDestination: async (offer) => {
+      try {
+        const destination = await pickDestination(offer.files)
+        if (destination === null) return false
+        sinks.setDestination(offer.id, destination)
+      } catch {
+        // The browser refused the picker (policy, no user activation): save as usual instead.
+      }
+      return true
+    },
+    release: (transferId) => void sinks.release(transferId),
+  }
+  mount(App, { target, props: { app, ferry, receiving } })
   await ferry.start(parseRoomFragment(location.hash))
   // Opening another room's link in this tab switches rooms.
   addEventListener('hashchange', () => {
@@ -93,12 +142,17 @@ const start = async () => {
   })
   // Say goodbye when the page goes away, so peers drop it at once rather than after the connection
   // times out. pagehide also fires where beforeunload does not (iOS Safari); a page restored from the
-  // back-forward cache joins its room again.
-  addEventListener('pagehide', () => void ferry.leaveRoom())
+  // back-forward cache joins its rooms again.
+  addEventListener('pagehide', () => void ferry.leaveAll())
   addEventListener('pageshow', (event) => {
+    if (!event.persisted) return
+    void ferry.retryNearby()
     const link = parseRoomFragment(location.hash)
-    if (event.persisted && link) void ferry.joinLink(link)
+    if (link) void ferry.joinLink(link)
   })
+  // A network that comes back may be another network, with another nearby room. (navigator.onLine
+  // alone says little: it is true behind a captive portal, false in a sandbox with loopback only.)
+  addEventListener('online', () => void ferry.retryNearby())
   registerServiceWorker()
 }
 

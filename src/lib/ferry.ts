@@ -1,28 +1,49 @@
 /**
- * Ferry's core, composed: identity, the link room and the transfer manager. Plain TypeScript; the
- * UI calls its intents and listens to its events, and it never reaches into the UI.
+ * Ferry's core, composed: identity, the nearby and link rooms, the peers met in either, trust, and
+ * the transfer manager. Plain TypeScript; the UI calls its intents and listens to its events, and
+ * it never reaches into the UI.
  */
 import type { FerryConfig } from './signalling/config.ts'
 import { detectDeviceKind, randomDeviceName, type DeviceHints } from './signalling/identity.ts'
 import { createRoomLink, roomUrl, type RoomLink } from './signalling/link.ts'
+import { nearbyRoom, stunServersOf } from './signalling/nearby.ts'
 import type { PeerRoom, PeerRoomEvents, PeerRoomOptions } from './signalling/room.ts'
+import {
+  inspectConnection,
+  type SessionDescriptions,
+  type VerificationCode,
+} from './signalling/verification.ts'
+import type { DeviceCertificate } from './storage/certificate.ts'
 import type { SettingsStore } from './storage/settings.ts'
+import type { TrustedDevice, TrustStore } from './storage/trust.ts'
 import { createHello } from './protocol/control.ts'
 import { maxDeviceNameChars } from './protocol/limits.ts'
+import { createPeerRegistry, type RoomKind } from './peer-registry.ts'
 import type {
   DeviceKind,
   IncomingText,
   OutgoingFile,
+  PeerHello,
   PeerPort,
   TransferManager,
   TransferManagerDeps,
   TransferSnapshot,
 } from './transfer/types.ts'
 
+export type { RoomKind }
+
 export interface PeerInfo {
   id: string
   name: string
   device: DeviceKind
+  /** The rooms we share with it, nearby first: a device in both is still one peer. */
+  rooms: RoomKind[]
+  /** Its certificate fingerprint on this connection, which trust is keyed by; null if unknown. */
+  fingerprint: string | null
+  /** The code both screens show for this connection; null until computed, or if there is none. */
+  verification: VerificationCode | null
+  /** Its certificate is one this device trusts. */
+  trusted: boolean
 }
 
 export interface Identity {
@@ -35,6 +56,22 @@ export interface ActiveRoom {
   url: string
 }
 
+/** Whether this device is in its network's nearby room. */
+export type NearbyStatus =
+  | { state: 'checking' }
+  | { state: 'active' }
+  /** No STUN server is configured, or none answered in time: only a link finds devices. */
+  | { state: 'unavailable'; reason: 'no-stun-server' | 'no-answer' }
+
+export interface TrustSettings {
+  /** Most recently trusted first. */
+  devices: TrustedDevice[]
+  /** Trusted devices may send without asking. */
+  autoAccept: boolean
+  /** False where this browser could not keep its certificate: trust in this device lasts a visit. */
+  persistent: boolean
+}
+
 /** Things worth telling the person, as stable codes; the UI words them. */
 export type Notice =
   | { code: 'relays-unreachable' }
@@ -45,10 +82,13 @@ export type Notice =
 export interface FerryEvents {
   onIdentity(identity: Identity): void
   onRoom(room: ActiveRoom | null): void
+  onNearby(status: NearbyStatus): void
+  /** A peer appeared or changed (name, rooms, verification code, trust). */
   onPeer(peer: PeerInfo): void
   onPeerGone(peerId: string): void
   onTransfer(transfer: TransferSnapshot): void
   onText(text: IncomingText): void
+  onTrust(settings: TrustSettings): void
   onNotice(notice: Notice): void
   onRelayStatus(status: { open: number; total: number }): void
 }
@@ -56,6 +96,11 @@ export interface FerryEvents {
 export interface FerryDeps {
   config: FerryConfig
   settings: SettingsStore
+  trustStore: TrustStore
+  /** This device's certificate (storage/certificate.ts); loaded once, before any room opens. */
+  loadCertificate(): Promise<DeviceCertificate | null>
+  /** This network's public address, from STUN (signalling/nearby.ts); null when none answers. */
+  discoverPublicAddress(): Promise<string | null>
   deviceHints: DeviceHints
   pageUrl: () => URL
   /** Remembers the room in the address bar, so a reload stays in it. */
@@ -70,12 +115,18 @@ export interface FerryDeps {
 }
 
 export interface Ferry {
+  /** Opens this device's certificate, then the link's room (if any), then looks for nearby devices. */
   start(link: RoomLink | null): Promise<void>
-  /** Joins the room of a link, leaving the current one. */
+  /** Joins the room of a link, leaving the current link room. */
   joinLink(link: RoomLink): Promise<void>
   /** Makes a new private room and joins it. */
   shareLink(): ActiveRoom
+  /** Leaves the link room; nearby devices stay. */
   leaveRoom(): Promise<void>
+  /** Leaves every room, for a page going away; retryNearby and joinLink come back. */
+  leaveAll(): Promise<void>
+  /** Asks STUN for the network's address again, and moves to its nearby room. */
+  retryNearby(): Promise<void>
   rename(name: string): Promise<void>
   /** Offers files (and a chosen tree's empty folders); see TransferManager.sendFiles. */
   sendFiles(peerId: string, files: OutgoingFile[], folders?: readonly string[]): string
@@ -84,42 +135,110 @@ export interface Ferry {
   decline(transferId: string): void
   cancel(transferId: string): void
   dismiss(transferId: string): void
+  /** Trusts the certificate of a peer's current connection. Throws FerryError 'no-certificate'. */
+  trust(peerId: string): Promise<void>
+  /** Forgets a trusted certificate. */
+  forget(fingerprint: string): Promise<void>
+  /** Lets trusted devices send without asking, or not. */
+  setAutoAccept(on: boolean): Promise<void>
   destroy(): Promise<void>
+}
+
+export type FerryErrorCode = 'no-certificate'
+
+export class FerryError extends Error {
+  override readonly name = 'FerryError'
+
+  constructor(
+    readonly code: FerryErrorCode,
+    readonly detail: string,
+  ) {
+    super(`ferry: ${code}: ${detail}`)
+  }
 }
 
 /** How long to wait for a relay before saying none is reachable. */
 const relayGraceMs = 6000
 const relayPollMs = 1000
 
+/** One joined room. `left` silences its callbacks, which Trystero may still deliver. */
+interface Membership {
+  kind: RoomKind
+  roomId: string
+  room: PeerRoom | null
+  left: boolean
+}
+
+/** What we know of a connected peer beyond the registry's rooms. */
+interface PeerState {
+  hello: PeerHello | null
+  fingerprint: string | null
+  verification: VerificationCode | null
+}
+
 export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
   let identity: Identity = { name: '', device: detectDeviceKind(deps.deviceHints) }
-  let room: PeerRoom | null = null
+  let link: Membership | null = null
+  let nearby: Membership | null = null
+  let destroyed = false
   let roomJoinedAtMs = 0
   let relaysReported: 'unknown' | 'reachable' | 'unreachable' = 'unknown'
-  const ports = new Map<string, PeerPort>()
-  const peers = new Map<string, PeerInfo>()
+  const registry = createPeerRegistry()
+  const peerStates = new Map<string, PeerState>()
+
+  let certificate: RTCCertificate | null = null
+  let certificatePersistent = false
+  let certificateSettled = false
+  let settleCertificate: () => void = () => undefined
+  const certificateLoaded = new Promise<void>((resolve) => (settleCertificate = resolve))
+
+  // What trust.ts holds, mirrored so that the UI and the first check of an offer need no wait.
+  let trustedFingerprints = new Set<string>()
+  let autoAccept = false
+  /** Incoming offers held back from the UI while storage confirms they may be auto-accepted. */
+  const heldOffers = new Map<string, TransferSnapshot>()
+
+  const isTrusted = (fingerprint: string | null) =>
+    fingerprint !== null && trustedFingerprints.has(fingerprint)
+
+  const peerInfo = (peerId: string, state: PeerState, hello: PeerHello): PeerInfo => ({
+    id: peerId,
+    name: hello.name,
+    device: hello.device,
+    rooms: registry.rooms(peerId),
+    fingerprint: state.fingerprint,
+    verification: state.verification,
+    trusted: isTrusted(state.fingerprint),
+  })
+
+  /** Tells the UI about a peer, once it has said who it is. */
+  const publishPeer = (peerId: string) => {
+    const state = peerStates.get(peerId)
+    if (state?.hello) events.onPeer(peerInfo(peerId, state, state.hello))
+  }
 
   const transfers = deps.createTransferManager({
     ...deps.transferDeps,
     onEvent: (event) => {
       switch (event.type) {
         case 'transfer':
-          events.onTransfer(event.transfer)
+          onTransfer(event.transfer)
           break
         case 'text':
           events.onText(event.text)
           break
         case 'hello': {
-          const peer = { id: event.peerId, name: event.hello.name, device: event.hello.device }
-          peers.set(peer.id, peer)
-          events.onPeer(peer)
+          const state = peerStates.get(event.peerId)
+          if (!state) break
+          state.hello = event.hello
+          publishPeer(event.peerId)
           break
         }
         case 'protocol-error':
           events.onNotice({
             code: 'peer-protocol-error',
             peerId: event.peerId,
-            peerName: peers.get(event.peerId)?.name ?? '',
+            peerName: peerStates.get(event.peerId)?.hello?.name ?? '',
             detail: `${event.code}: ${event.detail}`,
           })
           break
@@ -127,15 +246,57 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     },
   })
 
+  /**
+   * An offer from a trusted certificate, with auto-accept on, is accepted without asking. The
+   * mirror decides at once whether that may apply; storage has the last word (another tab may have
+   * forgotten the device meanwhile), and until it answers the offer is not shown.
+   */
+  const onTransfer = (transfer: TransferSnapshot) => {
+    // A receiving transfer is 'offered' once only: when the offer arrives.
+    const isNewOffer = transfer.direction === 'receive' && transfer.state === 'offered'
+    const fingerprint = peerStates.get(transfer.peerId)?.fingerprint ?? null
+    if (isNewOffer && autoAccept && fingerprint !== null && isTrusted(fingerprint)) {
+      heldOffers.set(transfer.id, transfer)
+      void confirmAutoAccept(transfer, fingerprint)
+      return
+    }
+    if (heldOffers.has(transfer.id)) {
+      heldOffers.set(transfer.id, transfer)
+      return
+    }
+    events.onTransfer(transfer)
+  }
+
+  const confirmAutoAccept = async (offer: TransferSnapshot, fingerprint: string) => {
+    let allowed = false
+    try {
+      allowed =
+        (await deps.trustStore.getAutoAccept()) && (await deps.trustStore.isTrusted(fingerprint))
+    } catch {
+      // Unsure: ask.
+    }
+    const latest = heldOffers.get(offer.id) ?? offer
+    heldOffers.delete(offer.id)
+    // The same connection must still be there: a new one may present another certificate.
+    const stillSame = peerStates.get(offer.peerId)?.fingerprint === fingerprint
+    if (allowed && stillSame && latest.state === 'offered') {
+      transfers.accept(offer.id)
+    } else {
+      events.onTransfer(latest)
+    }
+  }
+
   let markIdentityReady: () => void = () => undefined
   const identityReady = new Promise<void>((resolve) => (markIdentityReady = resolve))
   const sayHello = (port: PeerPort) =>
     void identityReady.then(() => port.sendControl(createHello(identity.name, identity.device)))
 
+  const inAnyRoom = () => link !== null || nearby !== null
+
   const pollRelays = () => {
     const status = deps.relayStatus()
     events.onRelayStatus(status)
-    if (!room) return
+    if (!inAnyRoom()) return
     if (status.open > 0 && relaysReported !== 'reachable') {
       if (relaysReported === 'unreachable') events.onNotice({ code: 'relays-reachable' })
       relaysReported = 'reachable'
@@ -150,71 +311,202 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
   }
   const relayTimer = deps.setInterval(pollRelays, relayPollMs)
 
-  const join = (link: RoomLink): ActiveRoom => {
-    const active = { roomId: link.roomId, url: roomUrl(deps.pageUrl(), link) }
-    room = deps.createRoom(
-      { config: deps.config, roomId: link.roomId, password: link.secret },
-      {
-        onPeerJoin: (peerId, port) => {
-          ports.set(peerId, port)
-          transfers.addPeer(peerId, port)
-          sayHello(port)
+  const peerJoined = (
+    kind: RoomKind,
+    peerId: string,
+    port: PeerPort,
+    descriptions: SessionDescriptions | null,
+  ) => {
+    const joined = registry.join(peerId, kind, port)
+    if (!joined.isNew) {
+      publishPeer(peerId)
+      return
+    }
+    const connection = descriptions ? inspectConnection(descriptions) : null
+    const state: PeerState = {
+      hello: null,
+      fingerprint: connection?.fingerprint ?? null,
+      verification: null,
+    }
+    peerStates.set(peerId, state)
+    transfers.addPeer(peerId, joined.port)
+    sayHello(joined.port)
+    void connection?.verification.then((code) => {
+      if (peerStates.get(peerId) !== state) return
+      state.verification = code
+      publishPeer(peerId)
+    })
+  }
+
+  const peerLeft = (kind: RoomKind, peerId: string) => {
+    const left = registry.leave(peerId, kind)
+    if (!left) return
+    if (!left.gone) {
+      publishPeer(peerId)
+      return
+    }
+    peerStates.delete(peerId)
+    transfers.removePeer(peerId)
+    events.onPeerGone(peerId)
+  }
+
+  /** Joins a room once this device's certificate is known, so that every connection presents it. */
+  const openRoom = (kind: RoomKind, roomId: string, password: string): Membership => {
+    if (!inAnyRoom()) {
+      roomJoinedAtMs = deps.nowMs()
+      relaysReported = 'unknown'
+    }
+    const membership: Membership = { kind, roomId, room: null, left: false }
+    const create = () => {
+      if (membership.left || destroyed) return
+      membership.room = deps.createRoom(
+        { config: deps.config, roomId, password, certificate },
+        {
+          onPeerJoin: (peerId, port, descriptions) => {
+            if (!membership.left) peerJoined(kind, peerId, port, descriptions)
+          },
+          onPeerLeave: (peerId) => {
+            if (!membership.left) peerLeft(kind, peerId)
+          },
+          // From whichever room it came: a peer in two rooms may use either.
+          onControl: (peerId, raw) => {
+            if (registry.has(peerId)) transfers.handleControl(peerId, raw)
+          },
+          onJoinError: (detail) => {
+            if (!membership.left) events.onNotice({ code: 'join-refused', detail })
+          },
         },
-        onPeerLeave: (peerId) => {
-          ports.delete(peerId)
-          peers.delete(peerId)
-          transfers.removePeer(peerId)
-          events.onPeerGone(peerId)
-        },
-        onControl: (peerId, raw) => transfers.handleControl(peerId, raw),
-        onJoinError: (detail) => events.onNotice({ code: 'join-refused', detail }),
-      },
-    )
-    roomJoinedAtMs = deps.nowMs()
-    relaysReported = 'unknown'
+      )
+    }
+    if (certificateSettled) create()
+    else void certificateLoaded.then(create)
+    return membership
+  }
+
+  const closeRoom = async (membership: Membership) => {
+    membership.left = true
+    for (const peerId of registry.inRoom(membership.kind)) peerLeft(membership.kind, peerId)
+    await membership.room?.leave()
+  }
+
+  const joinLink = (roomLink: RoomLink): ActiveRoom => {
+    const active = { roomId: roomLink.roomId, url: roomUrl(deps.pageUrl(), roomLink) }
+    link = openRoom('link', roomLink.roomId, roomLink.secret)
     deps.showRoomInAddress(active.url)
     events.onRoom(active)
     return active
   }
 
   const leaveRoom = async () => {
-    const leaving = room
-    room = null
-    for (const peerId of [...ports.keys()]) {
-      ports.delete(peerId)
-      peers.delete(peerId)
-      transfers.removePeer(peerId)
-      events.onPeerGone(peerId)
-    }
+    const leaving = link
+    link = null
     events.onRoom(null)
-    await leaving?.leave()
+    if (leaving) await closeRoom(leaving)
+  }
+
+  // Nearby: one lookup at a time; leaving every room makes a lookup in flight moot.
+  let nearbyLookup: Promise<void> | null = null
+  let nearbyGeneration = 0
+
+  const leaveNearby = async () => {
+    const leaving = nearby
+    nearby = null
+    if (leaving) await closeRoom(leaving)
+  }
+
+  const findNearby = async (generation: number) => {
+    const current = () => !destroyed && generation === nearbyGeneration
+    if (stunServersOf(deps.config.iceServers).length === 0) {
+      events.onNearby({ state: 'unavailable', reason: 'no-stun-server' })
+      return
+    }
+    events.onNearby({ state: 'checking' })
+    const address = await deps.discoverPublicAddress().catch(() => null)
+    const room =
+      address === null ? null : await nearbyRoom(deps.config.appId, address).catch(() => null)
+    if (!current()) return
+    if (room === null) {
+      // Without an address we cannot tell which network this is: the old room may be stale.
+      await leaveNearby()
+      if (current()) events.onNearby({ state: 'unavailable', reason: 'no-answer' })
+      return
+    }
+    if (nearby?.roomId !== room.roomId) {
+      void leaveNearby()
+      nearby = openRoom('nearby', room.roomId, room.password)
+    }
+    events.onNearby({ state: 'active' })
+  }
+
+  const lookForNearby = (): Promise<void> => {
+    if (destroyed) return Promise.resolve()
+    if (nearbyLookup) return nearbyLookup
+    const lookup = findNearby(nearbyGeneration).finally(() => {
+      if (nearbyLookup === lookup) nearbyLookup = null
+    })
+    nearbyLookup = lookup
+    return lookup
+  }
+
+  const refreshTrust = async () => {
+    const [devices, on] = await Promise.all([
+      deps.trustStore.list(),
+      deps.trustStore.getAutoAccept(),
+    ])
+    const before = trustedFingerprints
+    trustedFingerprints = new Set(devices.map((device) => device.fingerprint))
+    autoAccept = on
+    events.onTrust({ devices, autoAccept: on, persistent: certificatePersistent })
+    for (const [peerId, state] of peerStates) {
+      const fingerprint = state.fingerprint
+      if (
+        fingerprint !== null &&
+        before.has(fingerprint) !== trustedFingerprints.has(fingerprint)
+      ) {
+        publishPeer(peerId)
+      }
+    }
   }
 
   return {
-    start: async (link) => {
+    start: async (roomLink) => {
+      const loaded = await deps.loadCertificate().catch(() => null)
+      certificate = loaded?.certificate ?? null
+      certificatePersistent = loaded?.persistent ?? false
+      certificateSettled = true
+      settleCertificate()
       // Meeting peers takes the longest: start it first, and greet them once the name is known.
-      if (link) join(link)
+      if (roomLink && !link) joinLink(roomLink)
+      void lookForNearby()
       const stored = await deps.settings.loadIdentity()
       identity = { ...identity, name: stored?.name ?? randomDeviceName() }
       events.onIdentity(identity)
       markIdentityReady()
+      await refreshTrust()
       if (!stored) await deps.settings.saveIdentity({ name: identity.name })
     },
     shareLink: () => {
-      if (room) void leaveRoom()
-      return join(createRoomLink())
+      if (link) void leaveRoom()
+      return joinLink(createRoomLink())
     },
-    joinLink: async (link) => {
+    joinLink: async (roomLink) => {
       await leaveRoom()
-      join(link)
+      joinLink(roomLink)
     },
     leaveRoom,
+    leaveAll: async () => {
+      nearbyGeneration++
+      nearbyLookup = null
+      await Promise.all([leaveRoom(), leaveNearby()])
+    },
+    retryNearby: () => lookForNearby(),
     rename: async (name) => {
       const trimmed = name.trim().slice(0, maxDeviceNameChars)
       if (!trimmed) return
       identity = { ...identity, name: trimmed }
       events.onIdentity(identity)
-      for (const port of ports.values()) sayHello(port)
+      // Once per peer, through whichever room still reaches it.
+      for (const [, port] of registry.ports()) sayHello(port)
       await deps.settings.saveIdentity({ name: trimmed })
     },
     sendFiles: (peerId, files, folders) => transfers.sendFiles(peerId, files, folders),
@@ -223,10 +515,31 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     decline: (id) => transfers.decline(id),
     cancel: (id) => transfers.cancel(id),
     dismiss: (id) => transfers.dismiss(id),
+    trust: async (peerId) => {
+      const state = peerStates.get(peerId)
+      if (!state?.fingerprint) {
+        throw new FerryError('no-certificate', `no certificate known for peer ${peerId}`)
+      }
+      await deps.trustStore.trust({
+        fingerprint: state.fingerprint,
+        name: state.hello?.name ?? 'Another device',
+        ...(state.verification ? { code: state.verification.words.join(' ') } : {}),
+      })
+      await refreshTrust()
+    },
+    forget: async (fingerprint) => {
+      await deps.trustStore.forget(fingerprint)
+      await refreshTrust()
+    },
+    setAutoAccept: async (on) => {
+      await deps.trustStore.setAutoAccept(on)
+      await refreshTrust()
+    },
     destroy: async () => {
+      destroyed = true
       deps.clearInterval(relayTimer)
       transfers.destroy()
-      await leaveRoom()
+      await Promise.all([leaveRoom(), leaveNearby()])
     },
   }
 }

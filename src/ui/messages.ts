@@ -1,7 +1,7 @@
 /**
  * Every sentence the core's codes turn into. One place, so a message catalog can replace it.
  */
-import type { Notice } from '../lib/ferry.ts'
+import type { NearbyStatus, Notice, RoomKind } from '../lib/ferry.ts'
 import { ProtocolError } from '../lib/protocol/errors.ts'
 import type { TransferSnapshot } from '../lib/transfer/types.ts'
 
@@ -20,6 +20,32 @@ export const noticeText = (notice: Notice): string => {
 
 export const offerText = (t: TransferSnapshot, peerName: string): string =>
   `${peerName} wants to send you ${t.files.length === 1 ? 'a file' : `${t.files.length} files`}.`
+
+/** An offer from a trusted device, accepted without asking (auto-accept is on). */
+export const autoAcceptedText = (t: TransferSnapshot, peerName: string): string =>
+  `Receiving ${t.files.length === 1 ? 'a file' : `${t.files.length} files`} from ${peerName}, a trusted device.`
+
+export const nearbyText = (status: NearbyStatus): string => {
+  switch (status.state) {
+    case 'checking':
+      return 'Looking for devices on this network…'
+    case 'active':
+      return 'Devices on this network with Ferry open appear here by themselves.'
+    case 'unavailable':
+      return status.reason === 'no-stun-server'
+        ? 'Nearby discovery is off: no STUN server is configured. Share a private link to connect instead.'
+        : 'Nearby discovery is unavailable on this network. Share a private link to connect instead.'
+  }
+}
+
+export const roomLabel: Record<RoomKind, string> = { nearby: 'Nearby', link: 'Link' }
+
+/** How a peer is reached, for screen readers: "nearby and by link". */
+export const roomsText = (rooms: readonly RoomKind[]): string =>
+  rooms.map((room) => (room === 'nearby' ? 'nearby' : 'by link')).join(' and ')
+
+export const trustFailedText = (peerName: string): string =>
+  `Could not trust ${peerName}: this connection does not show its certificate.`
 
 const fileCount = (n: number) => (n === 1 ? 'the file' : `${n} files`)
 

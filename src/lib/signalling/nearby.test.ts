@@ -5,6 +5,7 @@ import {
   ipv4GraceMs,
   isIpAddress,
   nearbyKey,
+  nearbyRoom,
   nearbyRoomId,
   parseCandidate,
   serverReflexiveAddress,
@@ -430,6 +431,31 @@ describe('nearbyRoomId', () => {
   it('refuses what is not an IP address with a code', async () => {
     await expect(nearbyRoomId(appId, 'x.local')).rejects.toMatchObject({
       name: 'NearbyError',
+      code: 'not-an-ip-address',
+    })
+  })
+})
+
+describe('nearbyRoom', () => {
+  it('is the room id and a password, the two halves of one digest', async () => {
+    const digest = createHash('sha256').update(`${appId}:nearby:203.0.113.7`).digest()
+    const room = await nearbyRoom(appId, '203.0.113.7')
+    expect(room.roomId).toBe(await nearbyRoomId(appId, '203.0.113.7'))
+    expect(room.roomId).toBe(digest.subarray(0, 16).toString('base64url'))
+    expect(room.password).toBe(digest.subarray(16, 32).toString('base64url'))
+    expect(room.password).toMatch(/^[A-Za-z0-9_-]{22}$/)
+  })
+
+  it('gives devices behind one address the same room and password, and others different ones', async () => {
+    const here = await nearbyRoom(appId, '2001:db8:1:2::1')
+    expect(await nearbyRoom(appId, '2001:db8:1:2:ffff::9')).toEqual(here)
+    const there = await nearbyRoom(appId, '198.51.100.9')
+    expect(there.roomId).not.toBe(here.roomId)
+    expect(there.password).not.toBe(here.password)
+  })
+
+  it('refuses what is not an IP address', async () => {
+    await expect(nearbyRoom(appId, 'printer.local')).rejects.toMatchObject({
       code: 'not-an-ip-address',
     })
   })

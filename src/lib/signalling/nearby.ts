@@ -108,11 +108,35 @@ export const nearbyKey = (text: string): string | null => {
 
 /** Room ids are 128 bits as unpadded base64url, like link rooms: 22 characters. */
 const roomIdBytes = 16
+/** The nearby room's password is the other half of the same digest. */
+const passwordBytes = 16
 
 const toBase64Url = (bytes: Uint8Array): string => {
   let binary = ''
   for (const byte of bytes) binary += String.fromCharCode(byte)
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+/** The Trystero room (id and password) of every device behind one address. */
+export interface NearbyRoom {
+  roomId: string
+  /**
+   * Trystero encrypts session descriptions with it. It keeps them opaque to whoever reads the
+   * relays without knowing the address; a relay that sees the address (it usually does: it is
+   * the one our connection to it comes from) can derive it. See docs/protocol.md.
+   */
+  password: string
+}
+
+const nearbyDigest = async (
+  appId: string,
+  address: string,
+  subtle: SubtleCrypto,
+): Promise<Uint8Array> => {
+  const key = nearbyKey(address)
+  if (key === null) throw new NearbyError('not-an-ip-address', address)
+  const digest = await subtle.digest('SHA-256', new TextEncoder().encode(`${appId}:nearby:${key}`))
+  return new Uint8Array(digest)
 }
 
 /**
@@ -123,11 +147,24 @@ export const nearbyRoomId = async (
   appId: string,
   address: string,
   subtle: SubtleCrypto = crypto.subtle,
-): Promise<string> => {
-  const key = nearbyKey(address)
-  if (key === null) throw new NearbyError('not-an-ip-address', address)
-  const digest = await subtle.digest('SHA-256', new TextEncoder().encode(`${appId}:nearby:${key}`))
-  return toBase64Url(new Uint8Array(digest, 0, roomIdBytes))
+): Promise<string> =>
+  toBase64Url((await nearbyDigest(appId, address, subtle)).subarray(0, roomIdBytes))
+
+/**
+ * The nearby room and its password: the first and the last 128 bits of the digest nearbyRoomId
+ * hashes. The room id goes to the relays (Trystero hashes it into a topic); the password never
+ * leaves the device, and the two halves of one SHA-256 digest say nothing about each other.
+ */
+export const nearbyRoom = async (
+  appId: string,
+  address: string,
+  subtle: SubtleCrypto = crypto.subtle,
+): Promise<NearbyRoom> => {
+  const digest = await nearbyDigest(appId, address, subtle)
+  return {
+    roomId: toBase64Url(digest.subarray(0, roomIdBytes)),
+    password: toBase64Url(digest.subarray(roomIdBytes, roomIdBytes + passwordBytes)),
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,12 +7,19 @@ import { defaultRelayUrls, getRelaySockets, joinRoom, type JsonValue, type Room 
 import type { ControlMessage, PeerPort } from '../transfer/types.ts'
 import { bulkChannelFor } from './bulk-channel.ts'
 import type { FerryConfig } from './config.ts'
+import type { SessionDescriptions } from './verification.ts'
 
 /** Trystero action names are at most 12 bytes. */
 const controlActionName = 'ctl'
 
 export interface PeerRoomEvents {
-  onPeerJoin(peerId: string, port: PeerPort): void
+  /**
+   * A peer is ready. `descriptions` are those of the peer connection it came through (null if the
+   * browser has none to show): they name both sides' certificates (verification.ts). Trystero
+   * shares one connection between every room two pages have in common, so a peer that is in two
+   * rooms joins each with the same connection, descriptions and bulk channel.
+   */
+  onPeerJoin(peerId: string, port: PeerPort, descriptions: SessionDescriptions | null): void
   onPeerLeave(peerId: string): void
   /** An unvalidated control message: the transfer core parses it. */
   onControl(peerId: string, raw: unknown): void
@@ -28,8 +35,13 @@ export interface PeerRoom {
 export interface PeerRoomOptions {
   config: FerryConfig
   roomId: string
-  /** The link secret: Trystero encrypts session descriptions with it and refuses peers without it. */
+  /** The room's secret: Trystero encrypts session descriptions with it and refuses peers without it. */
   password: string
+  /**
+   * This device's DTLS certificate (storage/certificate.ts), the same for every room: it is what
+   * peers trust. Null: the browser makes one per connection, and trust cannot outlive it.
+   */
+  certificate: RTCCertificate | null
 }
 
 /**
@@ -42,13 +54,19 @@ const relayConfigFor = (config: FerryConfig) =>
     : { urls: config.relayUrls }
 
 export const createPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents): PeerRoom => {
-  const { config, roomId, password } = options
+  const { config, roomId, password, certificate } = options
   const room: Room = joinRoom(
     {
       appId: config.appId,
       password,
       relayConfig: { ...relayConfigFor(config), warnOnRelayFailure: false },
-      rtcConfig: { iceServers: config.iceServers },
+      // Trystero spreads rtcConfig into every RTCPeerConnection it makes, the pre-warmed offers
+      // included (node_modules/@trystero-p2p/core/dist/peer.mjs), so every connection presents
+      // this certificate.
+      rtcConfig: {
+        iceServers: config.iceServers,
+        ...(certificate ? { certificates: [certificate] } : {}),
+      },
     },
     roomId,
     { onJoinError: ({ error }) => events.onJoinError(error) },
@@ -67,11 +85,17 @@ export const createPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents)
       },
       bulk: bulkChannelFor(connection),
     }
-    events.onPeerJoin(peerId, port)
+    events.onPeerJoin(peerId, port, descriptionsOf(connection))
   }
   room.onPeerLeave = (peerId) => events.onPeerLeave(peerId)
 
   return { roomId, leave: () => room.leave() }
+}
+
+const descriptionsOf = (connection: RTCPeerConnection): SessionDescriptions | null => {
+  const local = (connection.currentLocalDescription ?? connection.localDescription)?.sdp
+  const remote = (connection.currentRemoteDescription ?? connection.remoteDescription)?.sdp
+  return local && remote ? { local, remote } : null
 }
 
 /** How many relay sockets are open right now, and how many were tried. */

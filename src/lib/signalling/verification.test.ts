@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import {
   VerificationError,
+  certificateFingerprint,
   fingerprintsFromSdp,
+  inspectConnection,
   verificationCode,
   verificationEmoji,
   verificationSymbols,
@@ -167,5 +169,35 @@ describe('the symbol lists', () => {
     expect(verificationWords).toHaveLength(64)
     expect(new Set(verificationWords).size).toBe(64)
     for (const word of verificationWords) expect(word).toMatch(/^[a-z]{3,10}$/)
+  })
+})
+
+describe('certificateFingerprint', () => {
+  it('is the same however each browser writes its description', () => {
+    expect(certificateFingerprint(chromiumSdp(alice, 3))).toBe(`sha-256 ${alice}`)
+    expect(certificateFingerprint(firefoxSdp(alice))).toBe(`sha-256 ${alice}`)
+  })
+
+  it('sorts and joins several certificates, and is null without one', () => {
+    const sdp = `${firefoxSdp(bob)}a=fingerprint:sha-1 ${alice.slice(0, 59)}\n`
+    expect(certificateFingerprint(sdp)).toBe(`sha-1 ${alice.slice(0, 59)},sha-256 ${bob}`)
+    expect(certificateFingerprint('v=0\r\n')).toBeNull()
+  })
+})
+
+describe('inspectConnection', () => {
+  it("gives the peer's certificate and the connection's code", async () => {
+    const seen = inspectConnection({ local: chromiumSdp(alice), remote: chromiumSdp(bob) })
+    expect(seen.fingerprint).toBe(`sha-256 ${bob}`)
+    expect(await seen.verification).toEqual(
+      await verificationCode(chromiumSdp(alice), chromiumSdp(bob)),
+    )
+  })
+
+  it('never rejects: without a certificate there is no code', async () => {
+    const seen = inspectConnection({ local: 'v=0', remote: chromiumSdp(bob) })
+    expect(seen.fingerprint).toBe(`sha-256 ${bob}`)
+    expect(await seen.verification).toBeNull()
+    expect(inspectConnection({ local: chromiumSdp(alice), remote: '' }).fingerprint).toBeNull()
   })
 })

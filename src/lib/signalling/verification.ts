@@ -86,11 +86,21 @@ export const fingerprintsFromSdp = (sdp: string): string[] => {
   return [...fingerprints]
 }
 
-/** One side's certificates as one string: sorted, so media section order does not matter. */
-const sideOf = (sdp: string, side: 'local' | 'remote'): string => {
+/**
+ * The certificate a session description names, as one string: every distinct fingerprint, sorted
+ * (so media section order does not matter) and joined by commas; normally just one, e.g.
+ * `sha-256 AB:CD:…`. Null when the description names none. A remote description's is that peer's
+ * identity for trust: DTLS refuses a peer that cannot prove it holds this certificate's key.
+ */
+export const certificateFingerprint = (sdp: string): string | null => {
   const fingerprints = fingerprintsFromSdp(sdp)
-  if (fingerprints.length === 0) throw new VerificationError('missing-fingerprint', side)
-  return fingerprints.sort().join(',')
+  return fingerprints.length === 0 ? null : fingerprints.sort().join(',')
+}
+
+const sideOf = (sdp: string, side: 'local' | 'remote'): string => {
+  const fingerprint = certificateFingerprint(sdp)
+  if (fingerprint === null) throw new VerificationError('missing-fingerprint', side)
+  return fingerprint
 }
 
 /** The `count` 6-bit numbers at the start of `bytes`, most significant bit first. */
@@ -126,3 +136,26 @@ export const verificationCode = async (
     words: indices.map((index) => verificationWords[index] ?? ''),
   }
 }
+
+/** The session descriptions of one peer connection, as SDP text. */
+export interface SessionDescriptions {
+  local: string
+  remote: string
+}
+
+/** What a connection says about the peer at its other end. */
+export interface ConnectionIdentity {
+  /** The peer's certificate (certificateFingerprint of the remote description), or null. */
+  fingerprint: string | null
+  /** The connection's verification code; null when either side names no certificate. */
+  verification: Promise<VerificationCode | null>
+}
+
+/** Reads a connection's descriptions; never throws, and its promise never rejects. */
+export const inspectConnection = (
+  descriptions: SessionDescriptions,
+  subtle: SubtleCrypto = crypto.subtle,
+): ConnectionIdentity => ({
+  fingerprint: certificateFingerprint(descriptions.remote),
+  verification: verificationCode(descriptions.local, descriptions.remote, subtle).catch(() => null),
+})

@@ -1,30 +1,44 @@
 /**
  * Devices a person marked as trusted after comparing verification codes, and whether trusted
- * devices may send without asking. Keyed by each device's stable id (device-id.ts), since
- * Trystero's peer ids change on every page load.
+ * devices may send without asking. Keyed by each device's DTLS certificate fingerprint
+ * (signalling/verification.ts, certificateFingerprint): a device keeps its certificate
+ * (certificate.ts), and no other device can connect with it, since DTLS makes each side prove it
+ * holds the private key. Trystero's peer ids change on every page load, and a claimed id could be
+ * copied, so neither could be trusted.
  */
 import { get, set } from 'idb-keyval'
 import { maxDeviceNameChars } from '../protocol/limits.ts'
-import { isDeviceId } from './device-id.ts'
 
 export const trustedDevicesKey = 'ferry:trusted-devices'
 export const autoAcceptKey = 'ferry:auto-accept'
 /** Past this, trusting one more device forgets the one trusted longest ago. */
 export const maxTrustedDevices = 200
-/** Room for a code in words or emoji, or a certificate fingerprint. */
-export const maxFingerprintCodeChars = 256
+/** Room for a verification code in words or emoji. */
+export const maxCodeChars = 256
+/** Room for a few certificate fingerprints, SHA-512 ones included. */
+export const maxFingerprintChars = 1024
+
+/**
+ * A certificate fingerprint as certificateFingerprint writes it: one or more
+ * `<hash function> <HEX:PAIRS>`, sorted, joined by commas.
+ */
+const fingerprintPattern =
+  /^[!-+\--~]+ [0-9A-F]{2}(?::[0-9A-F]{2}){0,63}(?:,[!-+\--~]+ [0-9A-F]{2}(?::[0-9A-F]{2}){0,63})*$/
+
+export const isFingerprint = (value: unknown): value is string =>
+  typeof value === 'string' && value.length <= maxFingerprintChars && fingerprintPattern.test(value)
 
 export interface TrustedDevice {
-  /** The device's stable id, as it sent it in `hello`. */
-  id: string
+  /** The device's certificate fingerprint: what trust is keyed by. */
+  fingerprint: string
   /** Its name when it was last trusted. */
   name: string
-  /** The verification code both screens showed when it was trusted. */
-  fingerprintCode?: string
+  /** The verification code both screens showed when it was trusted, in words. */
+  code?: string
   trustedAtMs: number
 }
 
-export type TrustInput = Pick<TrustedDevice, 'id' | 'name' | 'fingerprintCode'>
+export type TrustInput = Pick<TrustedDevice, 'fingerprint' | 'name' | 'code'>
 
 export type TrustStoreErrorCode = 'invalid-device'
 
@@ -44,8 +58,8 @@ export interface TrustStore {
   list(): Promise<TrustedDevice[]>
   /** Trusts a device, or refreshes its name and code if it is trusted already. */
   trust(device: TrustInput): Promise<void>
-  forget(id: string): Promise<void>
-  isTrusted(id: string): Promise<boolean>
+  forget(fingerprint: string): Promise<void>
+  isTrusted(fingerprint: string): Promise<boolean>
   /** Whether trusted devices may send without asking; off unless turned on. */
   getAutoAccept(): Promise<boolean>
   setAutoAccept(on: boolean): Promise<void>
@@ -66,17 +80,17 @@ const defaultDeps: TrustStoreDeps = {
 const isName = (value: unknown): value is string =>
   typeof value === 'string' && value.trim() !== '' && value.length <= maxDeviceNameChars
 
-const isFingerprintCode = (value: unknown): value is string =>
-  typeof value === 'string' && value.length <= maxFingerprintCodeChars
+const isCode = (value: unknown): value is string =>
+  typeof value === 'string' && value.length <= maxCodeChars
 
 /** One stored entry, or null if it is not what trust() writes. */
 const parseDevice = (value: unknown): TrustedDevice | null => {
   if (typeof value !== 'object' || value === null) return null
-  const { id, name, fingerprintCode, trustedAtMs } = value as Record<string, unknown>
-  if (!isDeviceId(id) || !isName(name)) return null
+  const { fingerprint, name, code, trustedAtMs } = value as Record<string, unknown>
+  if (!isFingerprint(fingerprint) || !isName(name)) return null
   if (typeof trustedAtMs !== 'number' || !Number.isFinite(trustedAtMs)) return null
-  if (fingerprintCode === undefined) return { id, name, trustedAtMs }
-  return isFingerprintCode(fingerprintCode) ? { id, name, fingerprintCode, trustedAtMs } : null
+  if (code === undefined) return { fingerprint, name, trustedAtMs }
+  return isCode(code) ? { fingerprint, name, code, trustedAtMs } : null
 }
 
 /** What was stored, minus anything malformed, duplicated or over the bound. */
@@ -86,8 +100,8 @@ const parseDevices = (value: unknown): TrustedDevice[] => {
   for (const entry of value as unknown[]) {
     if (devices.size >= maxTrustedDevices) break
     const device = parseDevice(entry)
-    // Stored newest first: the first entry of an id is the one to keep.
-    if (device && !devices.has(device.id)) devices.set(device.id, device)
+    // Stored newest first: the first entry of a fingerprint is the one to keep.
+    if (device && !devices.has(device.fingerprint)) devices.set(device.fingerprint, device)
   }
   return [...devices.values()]
 }
@@ -132,29 +146,37 @@ export const createTrustStore = (deps: Partial<TrustStoreDeps> = {}): TrustStore
   return {
     list: () => serialised(async () => (await readDevices()).map(copyOf)),
 
-    trust: ({ id, name, fingerprintCode }) =>
+    trust: ({ fingerprint, name, code }) =>
       serialised(async () => {
         const trimmedName = name.trim().slice(0, maxDeviceNameChars)
-        if (!isDeviceId(id)) throw new TrustStoreError('invalid-device', 'malformed device id')
-        if (!isName(trimmedName)) throw new TrustStoreError('invalid-device', 'empty name')
-        if (fingerprintCode !== undefined && !isFingerprintCode(fingerprintCode)) {
-          throw new TrustStoreError('invalid-device', 'fingerprint code too long')
+        if (!isFingerprint(fingerprint)) {
+          throw new TrustStoreError('invalid-device', 'malformed certificate fingerprint')
         }
-        const device: TrustedDevice = { id, name: trimmedName, trustedAtMs: storage.nowMs() }
-        if (fingerprintCode !== undefined) device.fingerprintCode = fingerprintCode
-        const others = (await readDevices()).filter((known) => known.id !== id)
+        if (!isName(trimmedName)) throw new TrustStoreError('invalid-device', 'empty name')
+        if (code !== undefined && !isCode(code)) {
+          throw new TrustStoreError('invalid-device', 'verification code too long')
+        }
+        const device: TrustedDevice = {
+          fingerprint,
+          name: trimmedName,
+          trustedAtMs: storage.nowMs(),
+        }
+        if (code !== undefined) device.code = code
+        const others = (await readDevices()).filter((known) => known.fingerprint !== fingerprint)
         await writeDevices([device, ...others].slice(0, maxTrustedDevices))
       }),
 
-    forget: (id) =>
+    forget: (fingerprint) =>
       serialised(async () => {
         const devices = await readDevices()
-        const kept = devices.filter((device) => device.id !== id)
+        const kept = devices.filter((device) => device.fingerprint !== fingerprint)
         if (kept.length !== devices.length) await writeDevices(kept)
       }),
 
-    isTrusted: (id) =>
-      serialised(async () => (await readDevices()).some((device) => device.id === id)),
+    isTrusted: (fingerprint) =>
+      serialised(async () =>
+        (await readDevices()).some((device) => device.fingerprint === fingerprint),
+      ),
 
     getAutoAccept: () =>
       serialised(async () => {

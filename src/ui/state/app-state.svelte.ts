@@ -1,8 +1,16 @@
 /** What the UI shows, fed by the core's events. Components read it; they act through the core. */
 import { SvelteMap } from 'svelte/reactivity'
-import type { ActiveRoom, FerryEvents, Identity, Notice, PeerInfo } from '../../lib/ferry.ts'
+import type {
+  ActiveRoom,
+  FerryEvents,
+  Identity,
+  NearbyStatus,
+  Notice,
+  PeerInfo,
+  TrustSettings,
+} from '../../lib/ferry.ts'
 import type { IncomingText, TransferSnapshot } from '../../lib/transfer/types.ts'
-import { noticeText, offerText, transferEndText } from '../messages.ts'
+import { autoAcceptedText, noticeText, offerText, transferEndText } from '../messages.ts'
 
 export interface NoticeView {
   id: number
@@ -17,6 +25,8 @@ const maxTexts = 50
 export class AppState {
   identity = $state<Identity | null>(null)
   room = $state<ActiveRoom | null>(null)
+  nearby = $state<NearbyStatus>({ state: 'checking' })
+  trust = $state<TrustSettings>({ devices: [], autoAccept: false, persistent: true })
   relays = $state({ open: 0, total: 0 })
   readonly peers = new SvelteMap<string, PeerInfo>()
   readonly transfers = new SvelteMap<string, TransferSnapshot>()
@@ -66,6 +76,8 @@ export class AppState {
   readonly events: FerryEvents = {
     onIdentity: (identity) => (this.identity = identity),
     onRoom: (room) => (this.room = room),
+    onNearby: (status) => (this.nearby = status),
+    onTrust: (settings) => (this.trust = settings),
     onPeer: (peer) => {
       this.#knownNames.set(peer.id, peer.name)
       this.peers.set(peer.id, peer)
@@ -75,8 +87,15 @@ export class AppState {
       const before = this.transfers.get(transfer.id)
       this.transfers.set(transfer.id, transfer)
       if (!before && transfer.direction === 'receive') {
-        // Screen readers hear about an offer through the live region, wherever focus is.
-        this.notify('info', offerText(transfer, this.peerName(transfer.peerId)))
+        // Screen readers hear about an offer through the live region, wherever focus is. One that
+        // is under way already came from a trusted device and was accepted without asking.
+        const peerName = this.peerName(transfer.peerId)
+        this.notify(
+          'info',
+          transfer.state === 'offered'
+            ? offerText(transfer, peerName)
+            : autoAcceptedText(transfer, peerName),
+        )
       }
       if (before && before.state !== transfer.state) {
         const text = transferEndText(transfer, this.peerName(transfer.peerId))

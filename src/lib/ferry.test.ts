@@ -1,0 +1,587 @@
+import { createHash } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import {
+  createFerry,
+  FerryError,
+  type FerryDeps,
+  type FerryEvents,
+  type NearbyStatus,
+  type PeerInfo,
+  type TrustSettings,
+} from './ferry.ts'
+import { createPeerRegistry } from './peer-registry.ts'
+import { resolveConfig } from './signalling/config.ts'
+import type { RoomLink } from './signalling/link.ts'
+import { nearbyRoom } from './signalling/nearby.ts'
+import type { PeerRoomEvents, PeerRoomOptions } from './signalling/room.ts'
+import { verificationCode, type SessionDescriptions } from './signalling/verification.ts'
+import { createTrustStore, type TrustStoreDeps } from './storage/trust.ts'
+import type {
+  BulkChannel,
+  ControlMessage,
+  PeerPort,
+  TransferEvent,
+  TransferManager,
+  TransferManagerDeps,
+  TransferSnapshot,
+} from './transfer/types.ts'
+
+const appId = 'app.ferry.test'
+const stunConfig = resolveConfig({
+  appId,
+  relayUrls: ['ws://127.0.0.1:1'],
+  iceServers: [{ urls: 'stun:127.0.0.1:3478' }],
+})
+const noStunConfig = { ...stunConfig, iceServers: [] }
+
+/** Lets queued work run, for checks that nothing (more) happens. */
+const settle = async () => {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve))
+}
+
+/** Waits for a condition, e.g. on hashing that WebCrypto does off the main thread. */
+const until = async (condition: () => unknown, what: string) => {
+  const deadlineMs = Date.now() + 5000
+  while (!condition()) {
+    if (Date.now() > deadlineMs) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 1))
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fakes
+
+/** A certificate fingerprint line for a seed, as a browser writes it. */
+const fingerprintOf = (seed: string) =>
+  `sha-256 ${createHash('sha256').update(seed).digest('hex').toUpperCase().match(/../g)!.join(':')}`
+const sdpOf = (seed: string) => `v=0\r\na=fingerprint:${fingerprintOf(seed)}\r\n`
+/** The descriptions our side of a connection to `peer` shows. */
+const descriptionsWith = (peer: string): SessionDescriptions => ({
+  local: sdpOf('us'),
+  remote: sdpOf(peer),
+})
+
+const fakeBulk = (): BulkChannel => ({
+  send: () => undefined,
+  bufferedBytes: () => 0,
+  waitForDrain: () => Promise.resolve(),
+  waitOpen: () => Promise.resolve(),
+  isOpen: () => true,
+  onMessage: null,
+  onClose: null,
+})
+
+/** A Trystero room stand-in: the test plays its peers. */
+interface FakeRoom {
+  options: PeerRoomOptions
+  events: PeerRoomEvents
+  left: boolean
+  /** Control messages sent through this room, by peer. */
+  sent: [string, ControlMessage][]
+  /** A peer joins; one bulk channel per peer connection, as bulk-channel.ts makes sure. */
+  join(peerId: string, connection?: { bulk: BulkChannel; descriptions: SessionDescriptions }): void
+  leave(peerId: string): void
+}
+
+/** Connections as Trystero shares them: one per peer, whatever room it comes through. */
+const connections = new Map<string, { bulk: BulkChannel; descriptions: SessionDescriptions }>()
+const connectionOf = (peerId: string) => {
+  let connection = connections.get(peerId)
+  if (!connection) {
+    connection = { bulk: fakeBulk(), descriptions: descriptionsWith(peerId) }
+    connections.set(peerId, connection)
+  }
+  return connection
+}
+
+/** A transfer manager stand-in that records what the core asks of it. */
+interface FakeManager extends TransferManager {
+  added: [string, PeerPort][]
+  removed: string[]
+  accepted: string[]
+  emit(event: TransferEvent): void
+}
+
+const fakeManager = (deps: TransferManagerDeps): FakeManager => {
+  const manager: FakeManager = {
+    added: [],
+    removed: [],
+    accepted: [],
+    emit: (event) => deps.onEvent(event),
+    addPeer: (peerId, port) => void manager.added.push([peerId, port]),
+    removePeer: (peerId) => void manager.removed.push(peerId),
+    handleControl: () => undefined,
+    sendFiles: () => 'x',
+    sendText: () => undefined,
+    accept: (id) => {
+      manager.accepted.push(id)
+      deps.onEvent({
+        type: 'transfer',
+        transfer: { ...offerSnapshot(id, ''), state: 'transferring' },
+      })
+    },
+    decline: () => undefined,
+    cancel: () => undefined,
+    dismiss: () => undefined,
+    destroy: () => undefined,
+  }
+  return manager
+}
+
+const offerSnapshot = (id: string, peerId: string): TransferSnapshot => ({
+  id,
+  peerId,
+  direction: 'receive',
+  state: 'offered',
+  files: [{ index: 0, name: 'a.txt', size: 1, type: '', bytesDone: 0, verified: false }],
+  totalBytes: 1,
+  bytesDone: 0,
+  startedAtMs: 0,
+  updatedAtMs: 0,
+})
+
+const memoryTrustDeps = (): TrustStoreDeps => {
+  const map = new Map<string, unknown>()
+  return {
+    get: (key) => Promise.resolve(structuredClone(map.get(key))),
+    set: (key, value) => {
+      map.set(key, structuredClone(value))
+      return Promise.resolve()
+    },
+    nowMs: () => 1,
+  }
+}
+
+interface Setup {
+  config?: FerryDeps['config']
+  /** Answers of discoverPublicAddress, in turn; the last one repeats. */
+  addresses?: (string | null)[]
+  trustDeps?: TrustStoreDeps
+}
+
+const setUp = (setup: Setup = {}) => {
+  const rooms: FakeRoom[] = []
+  let manager: FakeManager | undefined
+  const addresses = [...(setup.addresses ?? [null])]
+  let lookups = 0
+  const certificate = { expires: Infinity } as unknown as RTCCertificate
+
+  const seen = {
+    peers: new Map<string, PeerInfo>(),
+    gone: [] as string[],
+    transfers: [] as TransferSnapshot[],
+    nearby: [] as NearbyStatus[],
+    trust: [] as TrustSettings[],
+    rooms: [] as (string | null)[],
+  }
+  const events: FerryEvents = {
+    onIdentity: () => undefined,
+    onRoom: (room) => seen.rooms.push(room?.roomId ?? null),
+    onNearby: (status) => seen.nearby.push(status),
+    onPeer: (peer) => seen.peers.set(peer.id, peer),
+    onPeerGone: (peerId) => {
+      seen.peers.delete(peerId)
+      seen.gone.push(peerId)
+    },
+    onTransfer: (transfer) => seen.transfers.push(transfer),
+    onText: () => undefined,
+    onTrust: (settings) => seen.trust.push(settings),
+    onNotice: () => undefined,
+    onRelayStatus: () => undefined,
+  }
+  const trustStore = createTrustStore(setup.trustDeps ?? memoryTrustDeps())
+  const deps: FerryDeps = {
+    config: setup.config ?? stunConfig,
+    settings: {
+      loadIdentity: () => Promise.resolve({ name: 'Calm Heron' }),
+      saveIdentity: () => Promise.resolve(),
+    },
+    trustStore,
+    loadCertificate: () => Promise.resolve({ certificate, persistent: true }),
+    discoverPublicAddress: () => {
+      lookups++
+      return Promise.resolve(
+        addresses.length > 1 ? (addresses.shift() ?? null) : (addresses[0] ?? null),
+      )
+    },
+    deviceHints: { userAgent: 'Linux', maxTouchPoints: 0 },
+    pageUrl: () => new URL('https://ferry.test/'),
+    showRoomInAddress: () => undefined,
+    createRoom: (options, roomEvents) => {
+      const room: FakeRoom = {
+        options,
+        events: roomEvents,
+        left: false,
+        sent: [],
+        join: (peerId, connection = connectionOf(peerId)) =>
+          roomEvents.onPeerJoin(
+            peerId,
+            {
+              sendControl: (message) => void room.sent.push([peerId, message]),
+              bulk: connection.bulk,
+            },
+            connection.descriptions,
+          ),
+        leave: (peerId) => roomEvents.onPeerLeave(peerId),
+      }
+      rooms.push(room)
+      return {
+        roomId: options.roomId,
+        leave: () => {
+          room.left = true
+          return Promise.resolve()
+        },
+      }
+    },
+    createTransferManager: (transferDeps) => (manager = fakeManager(transferDeps)),
+    transferDeps: {
+      createSink: () => {
+        throw new Error('not in these tests')
+      },
+      createHasher: () => Promise.reject(new Error('not in these tests')),
+      newId: () => 'id',
+      nowMs: () => 0,
+    },
+    relayStatus: () => ({ open: 1, total: 1 }),
+    setInterval: () => 0,
+    clearInterval: () => undefined,
+    nowMs: () => 0,
+  }
+  const ferry = createFerry(deps, events)
+  if (!manager) throw new Error('no transfer manager')
+  const transfers = manager
+  const roomWith = (roomId: string) => {
+    const room = rooms.filter((candidate) => candidate.options.roomId === roomId).at(-1)
+    if (!room) throw new Error(`no room ${roomId}`)
+    return room
+  }
+  /** A peer says hello, as the transfer manager reports it. */
+  const hello = (peerId: string, name: string) =>
+    transfers.emit({ type: 'hello', peerId, hello: { name, device: 'phone' } })
+  /** The lookup at start, or one asked for, has ended. */
+  const nearbySettled = () => until(() => seen.nearby.at(-1)?.state !== 'checking', 'the lookup')
+  /** A peer joins a room, says hello, and its connection's code is known. */
+  const meet = async (room: FakeRoom, peerId: string, name: string) => {
+    room.join(peerId)
+    hello(peerId, name)
+    await until(() => seen.peers.get(peerId)?.verification, `the code of ${peerId}`)
+  }
+  return {
+    ferry,
+    rooms,
+    roomWith,
+    transfers,
+    trustStore,
+    seen,
+    hello,
+    meet,
+    nearbySettled,
+    certificate,
+    lookups: () => lookups,
+  }
+}
+
+const linkA: RoomLink = { roomId: 'A'.repeat(22), secret: 'S'.repeat(22) }
+const nearbyAddress = '203.0.113.7'
+
+/** Started, in the nearby room of 203.0.113.7 and in link room A. */
+const inBothRooms = async (setup: Setup = {}) => {
+  const world = setUp({ addresses: [nearbyAddress], ...setup })
+  await world.ferry.start(linkA)
+  await world.nearbySettled()
+  const { roomId } = await nearbyRoom(appId, nearbyAddress)
+  return { ...world, nearby: world.roomWith(roomId), link: world.roomWith(linkA.roomId) }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('peers across rooms', () => {
+  it('lists a device in both rooms once, marked with both, and adds it to transfers once', async () => {
+    const { nearby, link, transfers, seen, hello } = await inBothRooms()
+    nearby.join('bob')
+    hello('bob', 'Bob')
+    expect(seen.peers.get('bob')?.rooms).toEqual(['nearby'])
+    link.join('bob')
+    expect(seen.peers.get('bob')?.rooms).toEqual(['nearby', 'link'])
+    expect(seen.peers.size).toBe(1)
+    expect(transfers.added.map(([peerId]) => peerId)).toEqual(['bob'])
+  })
+
+  it('keeps a device that leaves one room, and lets it go once it has left both', async () => {
+    const { nearby, link, transfers, seen, hello } = await inBothRooms()
+    link.join('bob')
+    nearby.join('bob')
+    hello('bob', 'Bob')
+    link.leave('bob')
+    expect(seen.peers.get('bob')?.rooms).toEqual(['nearby'])
+    expect(transfers.removed).toEqual([])
+    expect(seen.gone).toEqual([])
+    nearby.leave('bob')
+    expect(transfers.removed).toEqual(['bob'])
+    expect(seen.gone).toEqual(['bob'])
+    expect(seen.peers.has('bob')).toBe(false)
+    // A late leave from a room it already left changes nothing.
+    link.leave('bob')
+    expect(transfers.removed).toEqual(['bob'])
+  })
+
+  it('talks to a device through a room it is still in', async () => {
+    const { nearby, link, transfers, hello } = await inBothRooms()
+    link.join('bob')
+    nearby.join('bob')
+    hello('bob', 'Bob')
+    const [[, port] = []] = transfers.added
+    const text: ControlMessage = { type: 'text', id: 'A'.repeat(22), text: 'hi' }
+    port?.sendControl(text)
+    link.leave('bob')
+    port?.sendControl(text)
+    expect(link.sent.filter(([, m]) => m.type === 'text')).toHaveLength(1)
+    expect(nearby.sent.filter(([, m]) => m.type === 'text')).toHaveLength(1)
+    // The bulk channel is the shared connection's, whichever room came first.
+    expect(port?.bulk).toBe(connectionOf('bob').bulk)
+  })
+
+  it('leaving the link room keeps nearby devices and drops link-only ones', async () => {
+    const { ferry, nearby, link, transfers, seen, hello } = await inBothRooms()
+    nearby.join('bob')
+    link.join('bob')
+    link.join('carol')
+    hello('bob', 'Bob')
+    hello('carol', 'Carol')
+    await ferry.leaveRoom()
+    expect(link.left).toBe(true)
+    expect(nearby.left).toBe(false)
+    expect(seen.peers.get('bob')?.rooms).toEqual(['nearby'])
+    expect(seen.peers.has('carol')).toBe(false)
+    expect(transfers.removed).toEqual(['carol'])
+    // The old room's late callbacks are ignored.
+    link.leave('bob')
+    expect(seen.peers.get('bob')?.rooms).toEqual(['nearby'])
+  })
+
+  it('greets each device once, and again once per device on a rename', async () => {
+    const { ferry, nearby, link, hello } = await inBothRooms()
+    nearby.join('bob')
+    link.join('bob')
+    hello('bob', 'Bob')
+    await settle()
+    const hellos = () =>
+      [...nearby.sent, ...link.sent].filter(([, message]) => message.type === 'hello')
+    expect(hellos()).toHaveLength(1)
+    await ferry.rename('Swift Otter')
+    await settle()
+    expect(hellos()).toHaveLength(2)
+    expect(hellos()[1]?.[1]).toMatchObject({ type: 'hello', name: 'Swift Otter' })
+  })
+
+  it('keeps the registry exact on its own', () => {
+    const registry = createPeerRegistry()
+    const port = { sendControl: () => undefined, bulk: fakeBulk() }
+    expect(registry.join('bob', 'link', port).isNew).toBe(true)
+    expect(registry.join('bob', 'nearby', port).isNew).toBe(false)
+    expect(registry.rooms('bob')).toEqual(['nearby', 'link'])
+    expect(registry.inRoom('link')).toEqual(['bob'])
+    expect(registry.leave('bob', 'link')).toEqual({ gone: false })
+    expect(registry.leave('bob', 'link')).toBeNull()
+    expect(registry.leave('bob', 'nearby')).toEqual({ gone: true })
+    expect(registry.has('bob')).toBe(false)
+    expect(registry.rooms('bob')).toEqual([])
+  })
+})
+
+describe('verification and trust', () => {
+  it("shows each peer's certificate and the connection's code", async () => {
+    const { nearby, seen, meet } = await inBothRooms()
+    await meet(nearby, 'bob', 'Bob')
+    const bob = seen.peers.get('bob')
+    expect(bob?.fingerprint).toBe(fingerprintOf('bob'))
+    expect(bob?.verification).toEqual(await verificationCode(sdpOf('us'), sdpOf('bob')))
+    expect(bob?.trusted).toBe(false)
+  })
+
+  it('passes this device’s certificate to every room', async () => {
+    const { nearby, link, certificate } = await inBothRooms()
+    expect(nearby.options.certificate).toBe(certificate)
+    expect(link.options.certificate).toBe(certificate)
+  })
+
+  it('trusts a certificate, remembers it, and forgets it', async () => {
+    const trustDeps = memoryTrustDeps()
+    const { ferry, nearby, seen, meet, trustStore } = await inBothRooms({ trustDeps })
+    await meet(nearby, 'bob', 'Bob')
+    await ferry.trust('bob')
+    expect(seen.peers.get('bob')?.trusted).toBe(true)
+    expect(await trustStore.isTrusted(fingerprintOf('bob'))).toBe(true)
+    const code = (await verificationCode(sdpOf('us'), sdpOf('bob'))).words.join(' ')
+    expect(seen.trust.at(-1)?.devices).toEqual([
+      { fingerprint: fingerprintOf('bob'), name: 'Bob', code, trustedAtMs: 1 },
+    ])
+    // Another visit of this device knows it still.
+    const later = await inBothRooms({ trustDeps })
+    later.nearby.join('bob')
+    later.hello('bob', 'Bob')
+    expect(later.seen.peers.get('bob')?.trusted).toBe(true)
+
+    await ferry.forget(fingerprintOf('bob'))
+    expect(seen.peers.get('bob')?.trusted).toBe(false)
+    expect(seen.trust.at(-1)?.devices).toEqual([])
+  })
+
+  it('trusts the certificate, not the name or the peer id', async () => {
+    const { ferry, nearby, seen, hello } = await inBothRooms()
+    nearby.join('bob')
+    hello('bob', 'Bob')
+    await ferry.trust('bob')
+    // Someone else, calling itself Bob, with its own certificate.
+    nearby.join('mallory')
+    hello('mallory', 'Bob')
+    expect(seen.peers.get('mallory')?.trusted).toBe(false)
+  })
+
+  it('cannot trust a peer whose connection names no certificate', async () => {
+    const { ferry, nearby, hello } = await inBothRooms()
+    nearby.join('ghost', { bulk: fakeBulk(), descriptions: { local: 'v=0', remote: 'v=0' } })
+    hello('ghost', 'Ghost')
+    await expect(ferry.trust('ghost')).rejects.toBeInstanceOf(FerryError)
+    await expect(ferry.trust('nobody')).rejects.toMatchObject({ code: 'no-certificate' })
+  })
+})
+
+describe('auto-accept', () => {
+  const offerFrom = async (options: { trusted: boolean; autoAccept: boolean }) => {
+    const trustDeps = memoryTrustDeps()
+    const world = await inBothRooms({ trustDeps })
+    await world.meet(world.nearby, 'bob', 'Bob')
+    if (options.trusted) await world.ferry.trust('bob')
+    await world.ferry.setAutoAccept(options.autoAccept)
+    world.transfers.emit({ type: 'transfer', transfer: offerSnapshot('t1', 'bob') })
+    await settle()
+    return world
+  }
+
+  it('accepts an offer from a trusted certificate when it is on, without showing it', async () => {
+    const { transfers, seen } = await offerFrom({ trusted: true, autoAccept: true })
+    expect(transfers.accepted).toEqual(['t1'])
+    expect(seen.transfers.map((t) => t.state)).toEqual(['transferring'])
+  })
+
+  it('asks when it is off', async () => {
+    const { transfers, seen } = await offerFrom({ trusted: true, autoAccept: false })
+    expect(transfers.accepted).toEqual([])
+    expect(seen.transfers.map((t) => t.state)).toEqual(['offered'])
+  })
+
+  it('asks an untrusted device even when it is on', async () => {
+    const { transfers, seen } = await offerFrom({ trusted: false, autoAccept: true })
+    expect(transfers.accepted).toEqual([])
+    expect(seen.transfers.map((t) => t.state)).toEqual(['offered'])
+  })
+
+  it('is off until turned on', async () => {
+    const { seen } = await inBothRooms()
+    expect(seen.trust.at(-1)).toEqual({ devices: [], autoAccept: false, persistent: true })
+  })
+
+  it('asks when storage no longer trusts the device (forgotten in another tab)', async () => {
+    const trustDeps = memoryTrustDeps()
+    const world = await inBothRooms({ trustDeps })
+    await world.meet(world.nearby, 'bob', 'Bob')
+    await world.ferry.trust('bob')
+    await world.ferry.setAutoAccept(true)
+    // Another tab forgets Bob; this tab's mirror still trusts him.
+    await createTrustStore(trustDeps).forget(fingerprintOf('bob'))
+    world.transfers.emit({ type: 'transfer', transfer: offerSnapshot('t1', 'bob') })
+    await settle()
+    expect(world.transfers.accepted).toEqual([])
+    expect(world.seen.transfers.map((t) => t.state)).toEqual(['offered'])
+  })
+
+  it('shows what became of an offer that ended while storage was asked', async () => {
+    const world = await inBothRooms()
+    await world.meet(world.nearby, 'bob', 'Bob')
+    await world.ferry.trust('bob')
+    await world.ferry.setAutoAccept(true)
+    world.transfers.emit({ type: 'transfer', transfer: offerSnapshot('t1', 'bob') })
+    world.transfers.emit({
+      type: 'transfer',
+      transfer: { ...offerSnapshot('t1', 'bob'), state: 'cancelled', endedBy: 'remote' },
+    })
+    await settle()
+    expect(world.transfers.accepted).toEqual([])
+    expect(world.seen.transfers.map((t) => t.state)).toEqual(['cancelled'])
+  })
+})
+
+describe('nearby', () => {
+  it('joins the room of the address STUN reports, with its password', async () => {
+    const { nearby, seen } = await inBothRooms()
+    const expected = await nearbyRoom(appId, nearbyAddress)
+    expect(nearby.options.roomId).toBe(expected.roomId)
+    expect(nearby.options.password).toBe(expected.password)
+    expect(seen.nearby).toEqual([{ state: 'checking' }, { state: 'active' }])
+  })
+
+  it('says it is unavailable without a STUN server, and never asks', async () => {
+    const world = setUp({ config: noStunConfig })
+    await world.ferry.start(null)
+    await settle()
+    expect(world.seen.nearby).toEqual([{ state: 'unavailable', reason: 'no-stun-server' }])
+    expect(world.lookups()).toBe(0)
+    expect(world.rooms).toEqual([])
+  })
+
+  it('says it is unavailable when STUN does not answer, and tries again on request', async () => {
+    const world = setUp({ addresses: [null, nearbyAddress] })
+    await world.ferry.start(null)
+    await world.nearbySettled()
+    expect(world.seen.nearby.at(-1)).toEqual({ state: 'unavailable', reason: 'no-answer' })
+    expect(world.rooms).toEqual([])
+    await world.ferry.retryNearby()
+    expect(world.seen.nearby.at(-1)).toEqual({ state: 'active' })
+    expect(world.rooms).toHaveLength(1)
+  })
+
+  it('stays in its room when the address is the same, and moves when it changed', async () => {
+    const world = setUp({ addresses: [nearbyAddress, nearbyAddress, '198.51.100.9', null] })
+    await world.ferry.start(null)
+    await world.nearbySettled()
+    world.rooms[0]?.join('bob')
+    world.hello('bob', 'Bob')
+    await world.ferry.retryNearby()
+    expect(world.rooms).toHaveLength(1)
+    expect(world.seen.peers.has('bob')).toBe(true)
+
+    await world.ferry.retryNearby()
+    expect(world.rooms).toHaveLength(2)
+    expect(world.rooms[0]?.left).toBe(true)
+    expect(world.seen.gone).toEqual(['bob'])
+    expect(world.rooms[1]?.options.roomId).toBe((await nearbyRoom(appId, '198.51.100.9')).roomId)
+
+    // No answer at all: the old room may not be this network's any more.
+    await world.ferry.retryNearby()
+    expect(world.rooms[1]?.left).toBe(true)
+    expect(world.seen.nearby.at(-1)).toEqual({ state: 'unavailable', reason: 'no-answer' })
+  })
+
+  it('looks once however often it is asked at the same time', async () => {
+    const world = setUp({ addresses: [nearbyAddress] })
+    await world.ferry.start(null)
+    await world.nearbySettled()
+    const before = world.lookups()
+    await Promise.all([world.ferry.retryNearby(), world.ferry.retryNearby()])
+    expect(world.lookups()).toBe(before + 1)
+    expect(world.rooms).toHaveLength(1)
+  })
+
+  it('leaves every room when the page goes away, and comes back on request', async () => {
+    const world = await inBothRooms()
+    world.nearby.join('bob')
+    world.hello('bob', 'Bob')
+    await world.ferry.leaveAll()
+    expect(world.nearby.left).toBe(true)
+    expect(world.link.left).toBe(true)
+    expect(world.seen.peers.size).toBe(0)
+    await world.ferry.retryNearby()
+    expect(world.rooms.filter((room) => !room.left)).toHaveLength(1)
+  })
+})
