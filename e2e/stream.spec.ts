@@ -6,7 +6,7 @@ test.describe('streaming @stream', () => {
   test('300 MiB of random bytes streams to disk and arrives identical @stream', async ({
     browser,
   }, testInfo) => {
-    test.setTimeout(240_000)
+    test.setTimeout(420_000)
     const dir = testInfo.outputPath('files')
     await mkdir(dir, { recursive: true })
     const source = { name: 'big 300MiB.bin', path: join(dir, 'big 300MiB.bin') }
@@ -23,7 +23,7 @@ test.describe('streaming @stream', () => {
     await sender.sendFiles(receiverName, [source.path])
     await receiver.page.getByTestId('offer').getByRole('button', { name: 'Accept' }).click()
     const received = receiver.transfer('receive')
-    await expect(received).toHaveAttribute('data-state', 'complete', { timeout: 200_000 })
+    await expect(received).toHaveAttribute('data-state', 'complete', { timeout: 380_000 })
     await expect(received).toContainText('Received and verified')
 
     // The bytes went to the Origin Private File System, not into the page's memory.
