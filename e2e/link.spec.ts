@@ -2,8 +2,8 @@ import { mkdir, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { connectPair, Device, expect, saveAndCompare, test, writeRandomFile } from './fixtures.ts'
 
-/** Bulk frames carry 64 KiB of file data each (src/lib/protocol/limits.ts). */
-const chunkBytes = 64 * 1024
+/** Bulk frames carry 252 KiB of file data each (chunkBytes in src/lib/protocol/limits.ts). */
+const chunkBytes = 252 * 1024
 
 test.describe('private link @link', () => {
   test('two devices join by link and list each other; a device that leaves disappears @link', async ({

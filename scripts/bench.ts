@@ -3,8 +3,8 @@
  * (DESIGN.md, "Performance targets"). `npm run bench -- [--mib 1024] [--raw-mib 256]
  * [--receivers 1] [--no-download-check] [--profile] [--dist dist]`.
  *
- * Runs inside a loopback-only network namespace (scripts/in-netns.sh). It starts the local relay and
- * the built app on 127.0.0.1, opens one sender and N receivers, each in a persistent Chromium
+ * Runs inside a loopback-only network namespace (scripts/in-netns.sh). It starts the local relay
+ * and the built app on 127.0.0.1, opens one sender and N receivers, each in a persistent Chromium
  * profile of its own (so that storage is on disk, as for a person, not an incognito in-memory
  * store), and measures:
  *
@@ -17,12 +17,15 @@
  *    hashed here against the source.
  *
  * While each phase runs, every `sampleIntervalMs` it samples each page's JS heap (CDP
- * `Runtime.getHeapUsage` of the page and its dedicated workers: V8 heap + embedder heap + ArrayBuffer
- * backing stores) and the resident memory of every Chromium process (the browser process of each
- * profile and all its descendants, from /proc).
+ * `Runtime.getHeapUsage` of the page and its dedicated workers: V8 heap + embedder heap +
+ * ArrayBuffer backing stores) and the resident memory of every Chromium process (the browser
+ * process of each profile and all its descendants, from /proc). It also prints where each phase's
+ * CPU time went (per browser process kind, per renderer thread, and other work on the machine,
+ * which shares these cores and skews every rate), and with --profile the pages' main-thread
+ * profiles.
  *
- * The last line printed is one JSON object; ratio = ferry / raw, and browserRssGrowthMiB is the peak
- * total RSS during the Ferry transfer minus the total just before it.
+ * The last line printed is one JSON object; ratio = ferry / raw, and browserRssGrowthMiB is the
+ * peak total RSS during the Ferry transfer minus the total just before it.
  */
 import { createHash, randomFillSync } from 'node:crypto'
 import { createReadStream } from 'node:fs'
@@ -419,7 +422,13 @@ const markCpu = async (devices: Device[]): Promise<CpuMark> => {
 }
 
 /** Where a phase's CPU went: per browser process kind, this script, and everything else. */
-const printCpu = async (label: string, devices: Device[], before: CpuMark, bytes: number) => {
+/** Prints where a phase's CPU went; returns the CPU seconds of every browser process. */
+const printCpu = async (
+  label: string,
+  devices: Device[],
+  before: CpuMark,
+  bytes: number,
+): Promise<number> => {
   const after = await markCpu(devices)
   let browsers = 0
   const parts = [...after.byKind]
@@ -443,6 +452,7 @@ const printCpu = async (label: string, devices: Device[], before: CpuMark, bytes
   console.log(
     `${label} machine: ${wall.toFixed(1)} s wall on ${availableParallelism()} CPUs; browsers ${browsers.toFixed(1)} s (${((browsers / toMiB(bytes)) * 1000).toFixed(0)} ms per MiB), bench script ${bench.toFixed(1)} s, other work ${Math.max(0, others).toFixed(1)} s`,
   )
+  return browsers
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -481,7 +491,7 @@ const sha256File = (path: string): Promise<string> =>
 
 const iceGatheringTimeoutMs = 5000
 
-/** Makes this page's half of the raw pair; the offerer returns its offer, the answerer its answer. */
+/** Makes this page's half of the raw pair; returns its offer (offerer) or its answer (answerer). */
 const rawPeerSetUp = async ({
   remote,
   timeoutMs,
@@ -743,7 +753,7 @@ const startProfile = async (device: Device, label: string): Promise<() => Promis
   }
 }
 
-/** What every transfer card of a page says, e.g. "receive transferring: 12% · 120 MiB of 1 GiB". */
+/** What each transfer card of a page says, e.g. "receive transferring: 12% · 120 MB of 1 GB". */
 const transferCards = () =>
   [...document.querySelectorAll<HTMLElement>('[data-testid="transfer"]')].map(
     (card) =>
@@ -850,11 +860,12 @@ const main = async () => {
   // The raw channel is measured in two halves, before and after Ferry, so that a change in the
   // machine's load (other work shares these cores) weighs on both alike.
   const rawRuns: RawRun[] = []
+  let rawCpuSeconds = 0
   const measureRawHalf = async (label: string) => {
     const sampler = startSampler(devices, transferTimeoutMs(rawHalfBytes))
     const cpu = await markCpu(devices)
     rawRuns.push(await measureRaw(label, sender, firstReceiver, rawHalfBytes))
-    await printCpu(label, devices, cpu, rawHalfBytes)
+    rawCpuSeconds += await printCpu(label, devices, cpu, rawHalfBytes)
     const samples = await sampler.stop()
     console.log(
       `${label} heap peaks: ${devices.map((d, i) => `${d.role} ${toMiB(peak(samples.map((s) => s.heapBytes[i] ?? 0))).toFixed(1)} MiB`).join(', ')}`,
@@ -889,7 +900,7 @@ const main = async () => {
     Promise.all(receivers.map((receiver) => inPage(receiver.page, acceptAndWait, { timeoutMs }))),
   )
   const ferrySamples = await sampler.stop()
-  await printCpu('Ferry', devices, cpu, fileBytes * receiverCount)
+  const ferryCpuSeconds = await printCpu('Ferry', devices, cpu, fileBytes * receiverCount)
   for (const stop of profiles) await stop()
   await sender.page
     .locator('[data-testid="transfer"][data-direction="send"][data-state="complete"]')
@@ -921,6 +932,12 @@ const main = async () => {
     toMiB(rawRuns.reduce((sum, run) => sum + run.bytes, 0)) /
     rawRuns.reduce((sum, run) => sum + run.seconds, 0)
   console.log(`raw: ${rawMiBps.toFixed(1)} MiB/s over both halves`)
+  // Rates follow whatever else the machine runs meanwhile; CPU spent per MiB much less so.
+  const rawCpuMsPerMiB = (rawCpuSeconds / rawMiB) * 1000
+  const ferryCpuMsPerMiB = (ferryCpuSeconds / (fileMiB * receiverCount)) * 1000
+  console.log(
+    `browser CPU per MiB moved: raw ${rawCpuMsPerMiB.toFixed(0)} ms, Ferry ${ferryCpuMsPerMiB.toFixed(0)} ms (raw / Ferry = ${(rawCpuMsPerMiB / ferryCpuMsPerMiB).toFixed(3)})`,
+  )
 
   if (downloadCheck) {
     for (const receiver of receivers) {

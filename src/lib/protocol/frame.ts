@@ -50,12 +50,21 @@ export interface Frame {
 export type DecodeFrameResult =
   { ok: true; frame: Frame } | { ok: false; error: ProtocolError; transferId?: string }
 
-/** One frame as one message. Throws ProtocolError for a frame that could never be decoded. */
-export const encodeFrame = ({ transferId, file, offset, payload }: Frame): Uint8Array => {
-  if (payload.length > maxFramePayloadBytes) {
+/**
+ * Writes the header of a frame carrying `payloadBytes` into the first frameHeaderBytes of `target`,
+ * whose payload the caller puts right after it: a sender can then reuse one buffer for every frame
+ * instead of allocating one per frame. Throws ProtocolError for a frame that could never be
+ * decoded.
+ */
+export const writeFrameHeader = (
+  target: Uint8Array,
+  { transferId, file, offset }: Omit<Frame, 'payload'>,
+  payloadBytes: number,
+): void => {
+  if (payloadBytes > maxFramePayloadBytes) {
     throw new ProtocolError(
       'oversized-frame',
-      `payload of ${payload.length} bytes, at most ${maxFramePayloadBytes}`,
+      `payload of ${payloadBytes} bytes, at most ${maxFramePayloadBytes}`,
     )
   }
   if (!Number.isSafeInteger(file) || file < 0 || file >= maxFilesPerOffer) {
@@ -64,16 +73,21 @@ export const encodeFrame = ({ transferId, file, offset, payload }: Frame): Uint8
   if (!Number.isSafeInteger(offset) || offset < 0) {
     throw new ProtocolError('invalid-field', `bad offset ${offset}`)
   }
-  const bytes = new Uint8Array(payloadIndex + payload.length)
-  const view = new DataView(bytes.buffer)
+  const view = new DataView(target.buffer, target.byteOffset, payloadIndex)
   view.setUint8(versionIndex, frameVersion)
   view.setUint8(kindIndex, frameKindData)
-  bytes.set(transferIdToBytes(transferId), transferIdIndex)
+  target.set(transferIdToBytes(transferId), transferIdIndex)
   view.setUint32(fileIndexIndex, file)
   view.setUint32(offsetIndex, Math.floor(offset / twoTo32))
   view.setUint32(offsetIndex + 4, offset % twoTo32)
-  view.setUint32(payloadLengthIndex, payload.length)
-  bytes.set(payload, payloadIndex)
+  view.setUint32(payloadLengthIndex, payloadBytes)
+}
+
+/** One frame as one message. Throws ProtocolError for a frame that could never be decoded. */
+export const encodeFrame = (frame: Frame): Uint8Array => {
+  const bytes = new Uint8Array(payloadIndex + frame.payload.length)
+  writeFrameHeader(bytes, frame, frame.payload.length)
+  bytes.set(frame.payload, payloadIndex)
   return bytes
 }
 

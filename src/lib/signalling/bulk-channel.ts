@@ -40,6 +40,7 @@ export const wrapDataChannel = (dc: RTCDataChannel): BulkChannel => {
   }
 
   const channel: BulkChannel = {
+    // send() copies the bytes before it returns, so the sender may reuse its frame buffer.
     send: (bytes) => dc.send(bytes as Uint8Array<ArrayBuffer>),
     bufferedBytes: () => dc.bufferedAmount,
     isOpen: () => dc.readyState === 'open',

@@ -1,10 +1,16 @@
 /**
- * The sending half of one transfer: reads each file lazily in chunkBytes slices, hashes while
- * reading, and keeps both the bulk channel's buffer and the unacknowledged window bounded.
+ * The sending half of one transfer: reads each file lazily, one chunkBytes frame ahead, straight
+ * into reused frame buffers; hashes while reading; and keeps both the bulk channel's buffer and the
+ * unacknowledged window bounded.
  */
 import { ProtocolError, toProtocolError } from '../protocol/errors.ts'
-import { encodeFrame } from '../protocol/frame.ts'
-import { bulkHighWaterBytes, chunkBytes, windowBytes } from '../protocol/limits.ts'
+import { writeFrameHeader } from '../protocol/frame.ts'
+import {
+  bulkHighWaterBytes,
+  chunkBytes,
+  frameHeaderBytes,
+  windowBytes,
+} from '../protocol/limits.ts'
 import { runDetached, type TransferHooks } from './hooks.ts'
 import type { BulkChannel, FileProgress, Hasher, OutgoingFile } from './types.ts'
 
@@ -29,6 +35,82 @@ export interface OutgoingTransfer {
   stop(): void
   /** Bytes sent and not yet acknowledged, never above windowBytes. */
   unacknowledgedBytes(): number
+}
+
+type FrameBuffer = Uint8Array<ArrayBuffer>
+
+/** A file's bytes in order, read into buffers the caller provides. */
+export interface FileSource {
+  /**
+   * Fills `into` with the next bytes, fewer only at the end of the file. The source may take the
+   * buffer over (a BYOB read moves it): use the returned view, whose buffer replaces `into`'s, and
+   * which sits at the same offset in it.
+   */
+  read(into: FrameBuffer): Promise<FrameBuffer>
+  /** Stops reading; reads still pending come back short. */
+  cancel(): void
+}
+
+/**
+ * Bytes [start, end) of a blob through one stream, read straight into the caller's buffers where
+ * it is a byte stream (it is in Chromium and Node), else copied out of the chunks it yields.
+ * Either is much cheaper than a Blob.slice().arrayBuffer() per chunk, which costs a fresh
+ * allocation and a round trip to the browser's blob reader each time.
+ */
+export const openFileSource = (blob: Blob, start: number, end: number): FileSource => {
+  const stream = blob.slice(start, end).stream()
+  let byob: ReadableStreamBYOBReader
+  try {
+    byob = stream.getReader({ mode: 'byob' })
+  } catch {
+    return copyingSource(stream.getReader())
+  }
+  return {
+    async read(into) {
+      // A read detaches the buffer it is given and hands it back moved: follow it.
+      let { buffer } = into
+      const { byteOffset, length } = into
+      let filled = 0
+      while (filled < length) {
+        const { value, done } = await byob.read(
+          new Uint8Array(buffer, byteOffset + filled, length - filled),
+        )
+        // After a cancel a read may hand nothing back: a fresh buffer replaces the one it took.
+        buffer = value?.buffer ?? new ArrayBuffer(buffer.byteLength)
+        filled += value?.length ?? 0
+        if (done) break
+      }
+      return new Uint8Array(buffer, byteOffset, filled)
+    },
+    cancel() {
+      byob.cancel().catch(() => undefined)
+    },
+  }
+}
+
+/** A source for streams that are not byte streams: their chunks are copied into the buffers. */
+const copyingSource = (chunks: ReadableStreamDefaultReader<Uint8Array>): FileSource => {
+  let leftover: Uint8Array = new Uint8Array(0)
+  return {
+    async read(into) {
+      let filled = 0
+      while (filled < into.length) {
+        if (leftover.length === 0) {
+          const { value, done } = await chunks.read()
+          if (done) break
+          leftover = value
+        }
+        const taken = Math.min(leftover.length, into.length - filled)
+        into.set(leftover.subarray(0, taken), filled)
+        leftover = leftover.subarray(taken)
+        filled += taken
+      }
+      return into.subarray(0, filled)
+    },
+    cancel() {
+      chunks.cancel().catch(() => undefined)
+    },
+  }
 }
 
 export const createOutgoingTransfer = ({
@@ -66,39 +148,63 @@ export const createOutgoingTransfer = ({
     }
   }
 
-  const readSlice = async (blob: Blob, start: number, end: number): Promise<Uint8Array> => {
-    const bytes = new Uint8Array(await blob.slice(start, end).arrayBuffer())
-    // A file changed on disk since it was chosen reads short (or throws, in browsers).
-    if (bytes.length !== end - start) {
-      throw new ProtocolError('read-failed', `read ${bytes.length} bytes, wanted ${end - start}`)
-    }
-    return bytes
-  }
-
   const sendFile = async (index: number, file: OutgoingFile, size: number): Promise<void> => {
     const hasher = await createHasher()
-    let offset = 0
-    while (offset < size) {
-      const end = Math.min(offset + chunkBytes, size)
-      const payload = await step('read-failed', () => readSlice(file.blob, offset, end))
-      while (sentBytes - ackedBytes + payload.length > windowBytes) {
+    const source = openFileSource(file.blob, 0, size)
+    try {
+      /** Reads the frame's payload (from `offset` on) into `frame`, after its header. */
+      const readFrame = (frame: FrameBuffer, offset: number): Promise<FrameBuffer> => {
+        const want = Math.min(chunkBytes, size - offset)
+        const read = step('read-failed', async () => {
+          const payload = await source.read(
+            frame.subarray(frameHeaderBytes, frameHeaderBytes + want),
+          )
+          if (payload.length !== want) {
+            throw new ProtocolError(
+              'read-failed',
+              `file ended ${want - payload.length} bytes early`,
+            )
+          }
+          return new Uint8Array(payload.buffer, 0, frameHeaderBytes + want)
+        })
+        // Awaited in turn below; this only keeps a read abandoned by a stopped transfer quiet.
+        read.catch(() => undefined)
+        return read
+      }
+      // Two buffers: the next frame is read into one while the other waits for the window and the
+      // channel. The channel copies what it sends, so a sent frame's buffer is free at once.
+      let spare: FrameBuffer = new Uint8Array(frameHeaderBytes + chunkBytes)
+      let offset = 0
+      let next = size > 0 ? readFrame(new Uint8Array(frameHeaderBytes + chunkBytes), 0) : null
+      while (next !== null) {
+        const frame = await next
+        const payload = frame.subarray(frameHeaderBytes)
+        const end = offset + payload.length
+        next = end < size ? readFrame(spare, end) : null
         if (!hooks.isActive()) return
-        await waitForAck()
+        hasher.update(payload)
+        while (sentBytes - ackedBytes + payload.length > windowBytes) {
+          if (!hooks.isActive()) return
+          await waitForAck()
+        }
+        if (bulk.bufferedBytes() > bulkHighWaterBytes) {
+          // Once, not in a loop: a channel whose low-water mark is above ours would spin.
+          await bulk.waitForDrain()
+        }
+        if (!hooks.isActive()) return
+        try {
+          writeFrameHeader(frame, { transferId, file: index, offset }, payload.length)
+          bulk.send(frame)
+        } catch (error) {
+          throw toProtocolError(error, 'peer-gone')
+        }
+        spare = new Uint8Array(frame.buffer)
+        offset = end
+        sentByFile[index] = offset
+        sentBytes += payload.length
       }
-      if (bulk.bufferedBytes() > bulkHighWaterBytes) {
-        // Once, not in a loop: a channel whose low-water mark is above ours would spin.
-        await bulk.waitForDrain()
-      }
-      if (!hooks.isActive()) return
-      hasher.update(payload)
-      try {
-        bulk.send(encodeFrame({ transferId, file: index, offset, payload }))
-      } catch (error) {
-        throw toProtocolError(error, 'peer-gone')
-      }
-      offset = end
-      sentByFile[index] = offset
-      sentBytes += payload.length
+    } finally {
+      source.cancel()
     }
     if (!hooks.isActive()) return
     const sha256 = hasher.digestHex()
