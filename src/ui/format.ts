@@ -29,3 +29,10 @@ export const formatBytes = (bytes: number): string => {
 
 export const formatPercent = (fraction: number): string =>
   new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 }).format(fraction)
+
+/** A time left, rounded the way people say it: "8 sec", "2 min", "1.5 hr". */
+export const formatDuration = (seconds: number): string => {
+  if (seconds < 60) return formatter('second', 0).format(Math.max(1, Math.ceil(seconds)))
+  if (seconds < 3600) return formatter('minute', 0).format(Math.round(seconds / 60))
+  return formatter('hour', 1).format(Math.round(seconds / 360) / 10)
+}
