@@ -15,7 +15,22 @@ export const noticeText = (notice: Notice): string => {
       return 'A device tried to join this room without the right link, and was refused.'
     case 'peer-protocol-error':
       return `${notice.peerName || 'A device'} sent something Ferry could not accept; it was refused.`
+    case 'peer-unreachable':
+      return peerUnreachableText(notice.turnConfigured)
   }
+}
+
+/** A device was found through the relays, but no WebRTC route to it worked. */
+export const peerUnreachableText = (turnConfigured: boolean): string =>
+  turnConfigured
+    ? 'A device was found but could not connect, even through the TURN server. Check the TURN server address and credentials in Connection settings.'
+    : 'A device was found but could not connect over WebRTC: this network needs a TURN server. Add one in Connection settings.'
+
+/** A connection's route, in words. */
+export const routeText: Record<'direct' | 'relayed' | 'unknown', string> = {
+  direct: 'Direct',
+  relayed: 'Relayed through a TURN server',
+  unknown: 'Not known yet',
 }
 
 export const offerText = (t: TransferSnapshot, peerName: string): string =>

@@ -24,6 +24,14 @@ describe('config', () => {
     expect(parseRelayList(null)).toEqual([])
   })
 
+  it('reads the ICE transport policy, and nothing but its two values', () => {
+    expect(defaultConfig.iceTransportPolicy).toBe('all')
+    expect(parseOverrides({ iceTransportPolicy: 'relay' })).toEqual({ iceTransportPolicy: 'relay' })
+    expect(parseOverrides({ iceTransportPolicy: 'all' })).toEqual({ iceTransportPolicy: 'all' })
+    expect(parseOverrides({ iceTransportPolicy: 'none' })).toEqual({})
+    expect(parseOverrides({ iceTransportPolicy: 1 })).toEqual({})
+  })
+
   it('reads a config file defensively', () => {
     expect(parseOverrides(null)).toEqual({})
     expect(parseOverrides({ relayUrls: 'ws://a' })).toEqual({})

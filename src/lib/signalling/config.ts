@@ -14,6 +14,8 @@ export interface FerryConfig {
   /** How many of relayUrls a room uses at once. */
   relayRedundancy: number
   iceServers: RTCIceServer[]
+  /** 'relay' sends everything through a TURN server of iceServers (hides addresses; tests TURN). */
+  iceTransportPolicy: RTCIceTransportPolicy
   /** Test-only fault injection (src/lib/transfer/fault-injection.ts); only a served config.json sets it. */
   testHooks: boolean
 }
@@ -38,6 +40,7 @@ export const defaultConfig: FerryConfig = {
   relayUrls: defaultRelayUrls,
   relayRedundancy: defaultRelayRedundancy,
   iceServers: defaultIceServers,
+  iceTransportPolicy: 'all',
   testHooks: false,
 }
 
@@ -99,6 +102,8 @@ export const parseOverrides = (value: unknown): ConfigOverrides => {
   if (Array.isArray(raw['iceServers']) && raw['iceServers'].every(isIceServer)) {
     overrides.iceServers = raw['iceServers'].slice(0, maxIceServers)
   }
+  const policy = raw['iceTransportPolicy']
+  if (policy === 'all' || policy === 'relay') overrides.iceTransportPolicy = policy
   if (raw['testHooks'] === true) overrides.testHooks = true
   return overrides
 }
