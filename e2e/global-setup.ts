@@ -59,7 +59,14 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     : null
   const noTurnServed = await relayOnly([])
 
-  if (turnServed) process.env['FERRY_TURN_URL'] = turnServed.url
+  if (turn && turnServed) {
+    process.env['FERRY_TURN_URL'] = turnServed.url
+    process.env['FERRY_TURN_SERVER'] = JSON.stringify({
+      urls: turn.url,
+      username: turn.username,
+      credential: turn.credential,
+    })
+  }
   process.env['FERRY_NO_TURN_URL'] = noTurnServed.url
   process.env['FERRY_APP_URL'] = server.url
   process.env['FERRY_RELAY_URL'] = relay.url

@@ -22,6 +22,37 @@ const routeTo = async (device: Device, peerName: string) => {
   return details.getByTestId('connection-route')
 }
 
+/** Types the test TURN server into Settings → Connection, relay-only, and restarts the app. */
+const useTurnFromSettings = async (device: Device) => {
+  const turn = JSON.parse(process.env['FERRY_TURN_SERVER'] ?? 'null') as {
+    urls: string
+    username: string
+    credential: string
+  } | null
+  if (!turn) throw new Error('ferry e2e: coturn is not installed (apt-get install coturn)')
+  const page = device.page
+  const settings = page.getByTestId('connection-settings')
+  await settings.getByText('Connection settings').click()
+  // Refused first: a malformed address, and TURN without credentials.
+  await settings.getByLabel('Addresses (one per line)').fill('turn:bad host')
+  await settings.getByRole('button', { name: 'Save' }).click()
+  await expect(settings.getByTestId('connection-error-turnUrls')).toContainText('turn:bad host')
+  await expect(settings.getByLabel('Addresses (one per line)')).toHaveAttribute(
+    'aria-invalid',
+    'true',
+  )
+  await settings.getByLabel('Addresses (one per line)').fill(turn.urls)
+  await settings.getByRole('button', { name: 'Save' }).click()
+  await expect(settings.getByTestId('connection-error-turnCredentials')).toBeVisible()
+  await settings.getByLabel('Username').fill(turn.username)
+  await settings.getByLabel('Credential').fill(turn.credential)
+  await settings.getByLabel('Send everything through the TURN server').check()
+  await settings.getByRole('button', { name: 'Save' }).click()
+  await expect(settings.getByTestId('connection-status')).toContainText('Saved.')
+  await settings.getByRole('button', { name: 'Restart Ferry now' }).click()
+  await expect(page.getByTestId('my-name')).toBeVisible()
+}
+
 test.describe('TURN @turn', () => {
   test('with relay-only ICE, a transfer goes through coturn and arrives verified @turn', async ({
     browser,
@@ -69,6 +100,33 @@ test.describe('TURN @turn', () => {
       )
       await expect(device.peers()).toHaveCount(0)
     }
+    await Promise.all([a.close(), b.close()])
+  })
+
+  test('a TURN server typed into the settings is validated, saved, and used after a restart @turn', async ({
+    browser,
+  }) => {
+    const a = await Device.open(browser)
+    const b = await Device.open(browser)
+    await useTurnFromSettings(a)
+    await useTurnFromSettings(b)
+    // Saved settings come back into the form.
+    await a.page.getByTestId('connection-settings').getByText('Connection settings').click()
+    await expect(a.page.getByLabel('Username')).toHaveValue('test')
+    await expect(a.page.getByLabel('Send everything through the TURN server')).toBeChecked()
+    const link = await a.shareLink()
+    await b.page.goto(link)
+    const [aName, bName] = [await a.name(), await b.name()]
+    await expect(a.peer(bName)).toBeVisible()
+    await expect(await routeTo(b, aName)).toHaveAttribute('data-route', 'relayed')
+    // Reset: the defaults of this server (no ICE servers) are back after a restart.
+    const settings = a.page.getByTestId('connection-settings')
+    await settings.getByRole('button', { name: 'Reset to defaults' }).click()
+    await expect(settings.getByTestId('connection-status')).toContainText('Back to the defaults.')
+    await expect(a.page.getByLabel('Username')).toHaveValue('')
+    await a.page.reload()
+    await a.page.getByTestId('connection-settings').getByText('Connection settings').click()
+    await expect(a.page.getByLabel('Addresses (one per line)')).toHaveValue('')
     await Promise.all([a.close(), b.close()])
   })
 })

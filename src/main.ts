@@ -5,6 +5,7 @@ import {
   buildTimeOverrides,
   parseOverrides,
   resolveConfig,
+  savedSettingsOverrides,
   urlOverrides,
   type ConfigOverrides,
 } from './lib/signalling/config.ts'
@@ -13,7 +14,7 @@ import { discoverPublicAddress } from './lib/signalling/nearby.ts'
 import { createPeerRoom, relayConnectionCount } from './lib/signalling/room.ts'
 import { createFaultInjector } from './lib/transfer/fault-injection.ts'
 import { loadDeviceCertificate } from './lib/storage/certificate.ts'
-import { createSettingsStore } from './lib/storage/settings.ts'
+import { createConnectionSettingsStore, createSettingsStore } from './lib/storage/settings.ts'
 import { createTrustStore } from './lib/storage/trust.ts'
 import { createTransferManager } from './lib/transfer/manager.ts'
 import { createSha256Hasher } from './lib/transfer/hashing.ts'
@@ -23,6 +24,7 @@ import { createSinkFactory } from './lib/transfer/sink-factory.ts'
 import { checkFreeSpace } from './lib/transfer/free-space.ts'
 import { canPickDestination, pickDestination } from './lib/transfer/picked-sink.ts'
 import type { Receiving } from './ui/receiving.ts'
+import type { ConnectionSettingsPort } from './ui/connection-settings.ts'
 import { newTransferId } from './lib/protocol/ids.ts'
 import { registerServiceWorker } from './lib/pwa/register.ts'
 import App from './ui/App.svelte'
@@ -68,9 +70,15 @@ const start = async () => {
   const target = document.getElementById('app')
   if (!target) throw new Error('ferry: #app element missing')
 
+  const connectionSettings = createConnectionSettingsStore()
+  const [served, saved] = await Promise.all([
+    loadServedConfig(),
+    connectionSettings.load().then(savedSettingsOverrides),
+  ])
   const config = resolveConfig(
     buildTimeOverrides(import.meta.env),
-    await loadServedConfig(),
+    served,
+    saved,
     urlOverrides(new URL(location.href)),
   )
   const app = new AppState()
@@ -133,7 +141,12 @@ const start = async () => {
     },
     release: (transferId) => void sinks.release(transferId),
   }
-  mount(App, { target, props: { app, ferry, receiving } })
+  const connection: ConnectionSettingsPort = {
+    load: () => connectionSettings.load().then(savedSettingsOverrides),
+    save: (overrides) => connectionSettings.save(overrides),
+    reset: () => connectionSettings.clear(),
+  }
+  mount(App, { target, props: { app, ferry, receiving, connection } })
   await ferry.start(parseRoomFragment(location.hash))
   // Opening another room's link in this tab switches rooms.
   addEventListener('hashchange', () => {

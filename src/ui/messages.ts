@@ -2,6 +2,7 @@
  * Every sentence the core's codes turn into. One place, so a message catalog can replace it.
  */
 import type { NearbyStatus, Notice, RoomKind } from '../lib/ferry.ts'
+import type { ConnectionFormError } from '../lib/signalling/config.ts'
 import { ProtocolError } from '../lib/protocol/errors.ts'
 import type { TransferSnapshot } from '../lib/transfer/types.ts'
 
@@ -127,4 +128,26 @@ export const deviceLabel: Record<string, string> = {
   laptop: 'Laptop',
   desktop: 'Desktop',
   unknown: 'Device',
+}
+
+/** Why a connection setting was refused, next to its field. */
+export const connectionFormErrorText = (error: ConnectionFormError): string => {
+  switch (error.code) {
+    case 'invalid-url':
+      return `Not ${
+        error.field === 'relays'
+          ? 'a relay address (wss://…)'
+          : error.field === 'stunUrls'
+            ? 'a STUN address (stun:host:port)'
+            : 'a TURN address (turn:host:port or turns:host:port)'
+      }: ${error.entries.join(', ')}`
+    case 'too-many':
+      return `At most ${error.max} addresses.`
+    case 'missing':
+      return 'A TURN server needs a username and a credential.'
+    case 'too-long':
+      return 'The username and credential are limited to 256 characters each.'
+    case 'no-turn-server':
+      return 'Relaying everything needs a TURN server above.'
+  }
 }

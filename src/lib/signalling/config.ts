@@ -2,8 +2,9 @@
  * One place for the app id, the Nostr relays and the ICE servers.
  *
  * Layers, later ones win: built-in defaults (Trystero's public relays and STUN servers) <- build time
- * (VITE_FERRY_* env) <- serve time (`config.json` beside index.html) <- the page URL (`relays` query
- * parameter, which travels inside shared links).
+ * (VITE_FERRY_* env) <- serve time (`config.json` beside index.html) <- this device's connection
+ * settings (storage/settings.ts) <- the page URL (`relays` query parameter, which travels inside
+ * shared links).
  */
 import { defaultRelayUrls } from 'trystero'
 
@@ -29,6 +30,7 @@ const defaultRelayRedundancy = 4
 const maxRelayUrls = 16
 const maxIceServers = 8
 const maxUrlChars = 512
+const maxCredentialChars = 256
 
 export const defaultIceServers: RTCIceServer[] = [
   { urls: 'stun:stun.l.google.com:19302' },
@@ -62,22 +64,34 @@ export const parseRelayList = (text: string | null | undefined): string[] =>
     .filter(isRelayUrl)
     .slice(0, maxRelayUrls)
 
+/** host, IPv4 or [IPv6], then an optional port. */
+const hostPort = String.raw`(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(?::\d{1,5})?`
+const stunUrlPattern = new RegExp(`^stuns?:${hostPort}$`, 'i')
+const turnUrlPattern = new RegExp(`^turns?:${hostPort}(?:\\?transport=(?:udp|tcp))?$`, 'i')
+
+const isStunUrl = (url: string): boolean => url.length <= maxUrlChars && stunUrlPattern.test(url)
+const isTurnUrl = (url: string): boolean => url.length <= maxUrlChars && turnUrlPattern.test(url)
+
+const isCredential = (value: unknown): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= maxCredentialChars
+
+/**
+ * A STUN or TURN server a browser will take: the RTCPeerConnection constructor throws on a TURN
+ * URL without a username and credential, which would break every connection.
+ */
 const isIceServer = (value: unknown): value is RTCIceServer => {
   if (typeof value !== 'object' || value === null) return false
   const { urls, username, credential } = value as Record<string, unknown>
   const urlList = typeof urls === 'string' ? [urls] : urls
-  return (
-    Array.isArray(urlList) &&
-    urlList.length > 0 &&
-    urlList.every(
-      (url) =>
-        typeof url === 'string' &&
-        url.length <= maxUrlChars &&
-        /^(stun|stuns|turn|turns):/.test(url),
-    ) &&
-    (username === undefined || typeof username === 'string') &&
-    (credential === undefined || typeof credential === 'string')
-  )
+  if (!Array.isArray(urlList) || urlList.length === 0) return false
+  if (!urlList.every((url) => typeof url === 'string' && (isStunUrl(url) || isTurnUrl(url)))) {
+    return false
+  }
+  const needsCredentials = urlList.some((url) => isTurnUrl(url as string))
+  return needsCredentials
+    ? isCredential(username) && isCredential(credential)
+    : (username === undefined || typeof username === 'string') &&
+        (credential === undefined || typeof credential === 'string')
 }
 
 /**
@@ -126,6 +140,19 @@ export const buildTimeOverrides = (env: Record<string, unknown>): ConfigOverride
   return overrides
 }
 
+/**
+ * Connection settings saved on this device, read back as untrusted: only relays, ICE servers and
+ * the transport policy, never the app id or test hooks.
+ */
+export const savedSettingsOverrides = (value: unknown): ConfigOverrides => {
+  const { relayUrls, iceServers, iceTransportPolicy } = parseOverrides(value)
+  return {
+    ...(relayUrls ? { relayUrls } : {}),
+    ...(iceServers ? { iceServers } : {}),
+    ...(iceTransportPolicy ? { iceTransportPolicy } : {}),
+  }
+}
+
 /** Relays named in a page URL (`?relays=wss://a,wss://b`), so a shared link can carry them. */
 export const urlOverrides = (url: URL): ConfigOverrides => {
   const relays = parseRelayList(url.searchParams.get('relays'))
@@ -136,4 +163,99 @@ export const resolveConfig = (...layers: ConfigOverrides[]): FerryConfig => {
   const config = { ...defaultConfig }
   for (const layer of layers) Object.assign(config, layer)
   return config
+}
+
+/** The connection settings a person can type (Settings → Connection), as text. */
+export interface ConnectionForm {
+  /** Relay URLs, one per line (or comma-separated); empty: the built-in or served ones. */
+  relays: string
+  /** STUN URLs, one per line; empty together with the TURN URLs: the built-in or served servers. */
+  stunUrls: string
+  /** TURN URLs of one server, one per line; needs a username and credential. */
+  turnUrls: string
+  turnUsername: string
+  turnCredential: string
+  /** Send everything through the TURN server (iceTransportPolicy 'relay'). */
+  relayOnly: boolean
+}
+
+export type ConnectionFormField =
+  'relays' | 'stunUrls' | 'turnUrls' | 'turnCredentials' | 'relayOnly'
+
+/** Why a field was refused; `entries` are the offending lines, to show back. */
+export type ConnectionFormError =
+  | { field: 'relays' | 'stunUrls' | 'turnUrls'; code: 'invalid-url'; entries: string[] }
+  | { field: 'relays' | 'stunUrls' | 'turnUrls'; code: 'too-many'; max: number }
+  | { field: 'turnCredentials'; code: 'missing' | 'too-long' }
+  | { field: 'relayOnly'; code: 'no-turn-server' }
+
+export type ConnectionFormResult =
+  { ok: true; overrides: ConfigOverrides } | { ok: false; errors: ConnectionFormError[] }
+
+const linesOf = (text: string): string[] =>
+  text
+    .split(/[\n,]/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+
+/**
+ * Checks what a person typed and turns it into config overrides: every field is validated, and
+ * every problem is reported at once, so the form can mark each field. Nothing half-valid passes.
+ */
+export const parseConnectionForm = (form: ConnectionForm): ConnectionFormResult => {
+  const errors: ConnectionFormError[] = []
+  const overrides: ConfigOverrides = {}
+  const checkList = (
+    field: 'relays' | 'stunUrls' | 'turnUrls',
+    entries: string[],
+    valid: (url: string) => boolean,
+    max: number,
+  ) => {
+    const invalid = entries.filter((entry) => !valid(entry))
+    if (invalid.length > 0) errors.push({ field, code: 'invalid-url', entries: invalid })
+    else if (entries.length > max) errors.push({ field, code: 'too-many', max })
+  }
+
+  const relays = linesOf(form.relays)
+  checkList('relays', relays, isRelayUrl, maxRelayUrls)
+  if (relays.length > 0) overrides.relayUrls = relays
+
+  const stunUrls = linesOf(form.stunUrls)
+  const turnUrls = linesOf(form.turnUrls)
+  checkList('stunUrls', stunUrls, isStunUrl, maxIceServers)
+  checkList('turnUrls', turnUrls, isTurnUrl, maxIceServers)
+  const username = form.turnUsername.trim()
+  const credential = form.turnCredential
+  if (turnUrls.length > 0 && (username === '' || credential === '')) {
+    errors.push({ field: 'turnCredentials', code: 'missing' })
+  } else if (username.length > maxCredentialChars || credential.length > maxCredentialChars) {
+    errors.push({ field: 'turnCredentials', code: 'too-long' })
+  }
+  if (stunUrls.length > 0 || turnUrls.length > 0) {
+    overrides.iceServers = [
+      ...stunUrls.map((url) => ({ urls: url })),
+      ...(turnUrls.length > 0 ? [{ urls: turnUrls, username, credential }] : []),
+    ]
+  }
+  if (form.relayOnly) {
+    if (turnUrls.length === 0) errors.push({ field: 'relayOnly', code: 'no-turn-server' })
+    overrides.iceTransportPolicy = 'relay'
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, overrides }
+}
+
+/** The form showing saved overrides (what parseConnectionForm made of it before). */
+export const connectionFormOf = (overrides: ConfigOverrides): ConnectionForm => {
+  const ice = overrides.iceServers ?? []
+  const urlsOf = (server: RTCIceServer) =>
+    typeof server.urls === 'string' ? [server.urls] : server.urls
+  const turn = ice.find((server) => urlsOf(server).some(isTurnUrl))
+  return {
+    relays: (overrides.relayUrls ?? []).join('\n'),
+    stunUrls: ice.flatMap(urlsOf).filter(isStunUrl).join('\n'),
+    turnUrls: turn ? urlsOf(turn).filter(isTurnUrl).join('\n') : '',
+    turnUsername: turn?.username ?? '',
+    turnCredential: turn?.credential ?? '',
+    relayOnly: overrides.iceTransportPolicy === 'relay',
+  }
 }
