@@ -1,6 +1,6 @@
 /** Composition root: builds the core, mounts the UI, registers the service worker. */
 import { mount } from 'svelte'
-import { createFerry } from './lib/ferry.ts'
+import { createFerry, type Ferry } from './lib/ferry.ts'
 import {
   buildTimeOverrides,
   parseOverrides,
@@ -166,7 +166,40 @@ const start = async () => {
   // A network that comes back may be another network, with another nearby room. (navigator.onLine
   // alone says little: it is true behind a captive portal, false in a sandbox with loopback only.)
   addEventListener('online', () => void ferry.retryNearby())
+  parkNearbyWhileHidden(ferry, config.nearbyHiddenLeaveMs)
   registerServiceWorker()
+}
+
+/**
+ * Relay etiquette: a page hidden for long leaves its nearby room (tried again every period while
+ * a device is still connected through it) and looks for it again as soon as it is shown. The
+ * link room stays: someone may be about to open the link.
+ */
+const parkNearbyWhileHidden = (ferry: Ferry, periodMs: number) => {
+  let timer: ReturnType<typeof setInterval> | undefined
+  let parked = false
+  const unpark = () => {
+    if (!parked) return
+    parked = false
+    void ferry.retryNearby()
+  }
+  document.addEventListener('visibilitychange', () => {
+    clearInterval(timer)
+    timer = undefined
+    if (document.visibilityState === 'visible') {
+      unpark()
+      return
+    }
+    timer = setInterval(() => {
+      void ferry.parkNearby().then((left) => {
+        if (!left) return
+        clearInterval(timer)
+        parked = true
+        // Shown again while leaving: come back at once.
+        if (document.visibilityState === 'visible') unpark()
+      })
+    }, periodMs)
+  })
 }
 
 void start()

@@ -598,6 +598,23 @@ describe('nearby', () => {
     expect(world.rooms).toHaveLength(1)
   })
 
+  it('parks the nearby room of a hidden page only while nobody is connected through it', async () => {
+    const world = await inBothRooms()
+    world.nearby.join('bob')
+    world.hello('bob', 'Bob')
+    expect(await world.ferry.parkNearby()).toBe(false)
+    expect(world.nearby.left).toBe(false)
+    world.nearby.leave('bob')
+    expect(await world.ferry.parkNearby()).toBe(true)
+    expect(world.nearby.left).toBe(true)
+    // The link room stays; a second park has nothing to leave; shown again, it comes back.
+    expect(world.link.left).toBe(false)
+    expect(await world.ferry.parkNearby()).toBe(false)
+    await world.ferry.retryNearby()
+    expect(world.rooms.filter((room) => !room.left)).toHaveLength(2)
+    expect(world.seen.nearby.at(-1)).toEqual({ state: 'active' })
+  })
+
   it('leaves every room when the page goes away, and comes back on request', async () => {
     const world = await inBothRooms()
     world.nearby.join('bob')

@@ -133,6 +133,11 @@ export interface Ferry {
   leaveAll(): Promise<void>
   /** Asks STUN for the network's address again, and moves to its nearby room. */
   retryNearby(): Promise<void>
+  /**
+   * Leaves the nearby room for a page hidden for long, unless a device is connected through it;
+   * true if it left (retryNearby comes back). Relay etiquette: an idle room announces itself.
+   */
+  parkNearby(): Promise<boolean>
   rename(name: string): Promise<void>
   /** Offers files (and a chosen tree's empty folders); see TransferManager.sendFiles. */
   sendFiles(peerId: string, files: OutgoingFile[], folders?: readonly string[]): string
@@ -518,6 +523,14 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
       await Promise.all([leaveRoom(), leaveNearby()])
     },
     retryNearby: () => lookForNearby(),
+    parkNearby: async () => {
+      if (nearby === null || registry.inRoom('nearby').length > 0) return false
+      // A lookup in flight must not join the room again behind our back.
+      nearbyGeneration++
+      nearbyLookup = null
+      await leaveNearby()
+      return true
+    },
     rename: async (name) => {
       const trimmed = name.trim().slice(0, maxDeviceNameChars)
       if (!trimmed) return

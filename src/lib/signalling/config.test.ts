@@ -7,6 +7,7 @@ import {
   parseOverrides,
   parseRelayList,
   resolveConfig,
+  savedSettingsOverrides,
   urlOverrides,
   type ConnectionForm,
 } from './config.ts'
@@ -33,6 +34,14 @@ describe('config', () => {
     expect(parseOverrides({ iceTransportPolicy: 'all' })).toEqual({ iceTransportPolicy: 'all' })
     expect(parseOverrides({ iceTransportPolicy: 'none' })).toEqual({})
     expect(parseOverrides({ iceTransportPolicy: 1 })).toEqual({})
+  })
+
+  it('reads how long a hidden page keeps its nearby room, within bounds', () => {
+    expect(parseOverrides({ nearbyHiddenLeaveMs: 5000 })).toEqual({ nearbyHiddenLeaveMs: 5000 })
+    expect(parseOverrides({ nearbyHiddenLeaveMs: 10 })).toEqual({})
+    expect(parseOverrides({ nearbyHiddenLeaveMs: 1.5e9 })).toEqual({})
+    expect(parseOverrides({ nearbyHiddenLeaveMs: '5000' })).toEqual({})
+    expect(savedSettingsOverrides({ nearbyHiddenLeaveMs: 5000, testHooks: true })).toEqual({})
   })
 
   it('reads a config file defensively', () => {

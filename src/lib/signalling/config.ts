@@ -17,6 +17,11 @@ export interface FerryConfig {
   iceServers: RTCIceServer[]
   /** 'relay' sends everything through a TURN server of iceServers (hides addresses; tests TURN). */
   iceTransportPolicy: RTCIceTransportPolicy
+  /**
+   * A page hidden this long leaves its nearby room (unless a device is connected through it) and
+   * comes back when shown: a forgotten background tab stops announcing itself to public relays.
+   */
+  nearbyHiddenLeaveMs: number
   /** Test-only fault injection (src/lib/transfer/fault-injection.ts); only a served config.json sets it. */
   testHooks: boolean
 }
@@ -31,6 +36,8 @@ const maxRelayUrls = 16
 const maxIceServers = 8
 const maxUrlChars = 512
 const maxCredentialChars = 256
+const minHiddenLeaveMs = 1000
+const maxHiddenLeaveMs = 24 * 60 * 60_000
 
 export const defaultIceServers: RTCIceServer[] = [
   { urls: 'stun:stun.l.google.com:19302' },
@@ -43,6 +50,7 @@ export const defaultConfig: FerryConfig = {
   relayRedundancy: defaultRelayRedundancy,
   iceServers: defaultIceServers,
   iceTransportPolicy: 'all',
+  nearbyHiddenLeaveMs: 5 * 60_000,
   testHooks: false,
 }
 
@@ -118,6 +126,15 @@ export const parseOverrides = (value: unknown): ConfigOverrides => {
   }
   const policy = raw['iceTransportPolicy']
   if (policy === 'all' || policy === 'relay') overrides.iceTransportPolicy = policy
+  const hiddenLeaveMs = raw['nearbyHiddenLeaveMs']
+  if (
+    typeof hiddenLeaveMs === 'number' &&
+    Number.isInteger(hiddenLeaveMs) &&
+    hiddenLeaveMs >= minHiddenLeaveMs &&
+    hiddenLeaveMs <= maxHiddenLeaveMs
+  ) {
+    overrides.nearbyHiddenLeaveMs = hiddenLeaveMs
+  }
   if (raw['testHooks'] === true) overrides.testHooks = true
   return overrides
 }
