@@ -3,7 +3,7 @@
  * codes and data; only the UI knows words.
  */
 import type { NearbyStatus, Notice, RoomKind } from '../lib/ferry.ts'
-import type { ConnectionFormError } from '../lib/signalling/config.ts'
+import type { ConnectionFormError } from '../lib/signalling/connection-form.ts'
 import type { ConnectionRoute } from '../lib/signalling/connection-stats.ts'
 import { ProtocolError } from '../lib/protocol/errors.ts'
 import type { DeviceKind, TransferSnapshot } from '../lib/transfer/types.ts'

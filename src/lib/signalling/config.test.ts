@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import {
   buildTimeOverrides,
-  connectionFormOf,
   defaultConfig,
-  parseConnectionForm,
   parseOverrides,
   parseRelayList,
   resolveConfig,
   savedSettingsOverrides,
   urlOverrides,
-  type ConnectionForm,
 } from './config.ts'
+import { connectionFormOf, parseConnectionForm, type ConnectionForm } from './connection-form.ts'
 
 describe('config', () => {
   it('defaults to public relays and STUN', () => {
