@@ -32,8 +32,15 @@ export default defineConfig({
         theme_color: '#0f766e',
         background_color: '#0e1514',
         icons: [
+          { src: 'icon-96.png', sizes: '96x96', type: 'image/png' },
           { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
           { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          {
+            src: 'icon-maskable-192.png',
+            sizes: '192x192',
+            type: 'image/png',
+            purpose: 'maskable',
+          },
           {
             src: 'icon-maskable-512.png',
             sizes: '512x512',
@@ -41,6 +48,17 @@ export default defineConfig({
             purpose: 'maskable',
           },
           { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+        categories: ['productivity', 'utilities'],
+        // Read by main.ts (launchActions): each opens the app and does one thing.
+        shortcuts: [
+          {
+            name: 'Share a private link',
+            short_name: 'New link',
+            description: 'Make a private room and show its link and QR code',
+            url: '/?action=new-link',
+            icons: [{ src: 'icon-96.png', sizes: '96x96', type: 'image/png' }],
+          },
         ],
       },
     }),

@@ -25,6 +25,7 @@ import { canPickDestination, pickDestination } from './lib/transfer/picked-sink.
 import type { Receiving } from './ui/receiving.ts'
 import { newTransferId } from './lib/protocol/ids.ts'
 import { registerServiceWorker } from './lib/pwa/register.ts'
+import { launchActionOf, withoutLaunchParams } from './lib/pwa/launch.ts'
 import App from './ui/App.svelte'
 import { AppState } from './ui/state/app-state.svelte.ts'
 import './ui/global.css'
@@ -64,9 +65,16 @@ const withFaultInjection = (createRoom: typeof createPeerRoom): typeof createPee
 /** How long STUN may take to tell this network's address before Nearby says it is unavailable. */
 const nearbyLookupTimeoutMs = 5000
 
+/** Which build this page runs (VITE_FERRY_BUILD_ID at build time), e.g. to tell versions apart. */
+const buildId = String(import.meta.env['VITE_FERRY_BUILD_ID'] ?? '') || 'dev'
+
 const start = async () => {
   const target = document.getElementById('app')
   if (!target) throw new Error('ferry: #app element missing')
+  document.documentElement.dataset['build'] = buildId
+  // A shortcut or the share target opened the app: act once, and keep the address clean for reloads.
+  const launch = launchActionOf(new URL(location.href))
+  if (launch) history.replaceState(null, '', withoutLaunchParams(new URL(location.href)))
 
   const config = resolveConfig(
     buildTimeOverrides(import.meta.env),
@@ -135,6 +143,7 @@ const start = async () => {
   }
   mount(App, { target, props: { app, ferry, receiving } })
   await ferry.start(parseRoomFragment(location.hash))
+  if (launch?.kind === 'new-link' && !app.room) ferry.shareLink()
   // Opening another room's link in this tab switches rooms.
   addEventListener('hashchange', () => {
     const link = parseRoomFragment(location.hash)
