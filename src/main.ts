@@ -162,6 +162,10 @@ const start = async () => {
   // A network that comes back may be another network, with another nearby room. (navigator.onLine
   // alone says little: it is true behind a captive portal, false in a sandbox with loopback only.)
   addEventListener('online', () => void ferry.retryNearby())
+  // Trystero pauses its relay retries while offline and resumes them when online by itself.
+  app.setBrowserOnline(navigator.onLine)
+  addEventListener('online', () => app.setBrowserOnline(true))
+  addEventListener('offline', () => app.setBrowserOnline(false))
   registerServiceWorker()
 }
 

@@ -14,7 +14,51 @@ precacheAndRoute(self.__WB_MANIFEST)
 cleanupOutdatedCaches()
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')))
 
-// The page asks before a new version takes over (src/lib/pwa/register.ts).
+/**
+ * The serve-time config (config.json, see README) always comes from the server when it answers;
+ * the last copy it served is kept only for starting offline, so that once the network is back the
+ * app talks to the relays it was configured with rather than to the defaults.
+ */
+const configCacheName = 'ferry-config'
+const configUrl = new URL('config.json', self.registration.scope).href
+
+const refreshConfig = async (request: Request | string): Promise<Response> => {
+  const response = await fetch(request, { cache: 'no-store' })
+  const cache = await caches.open(configCacheName)
+  if (response.ok) await cache.put(configUrl, response.clone())
+  else if (response.status === 404) await cache.delete(configUrl)
+  return response
+}
+
+registerRoute(
+  ({ url }) => url.href === configUrl,
+  async ({ request }) => {
+    try {
+      return await refreshConfig(request)
+    } catch (error) {
+      const cached = await caches.match(configUrl, { cacheName: configCacheName })
+      if (cached) return cached
+      throw error
+    }
+  },
+)
+
+self.addEventListener('install', (event: ExtendableEvent) => {
+  // The page that installed this worker fetched config.json before the worker existed.
+  event.waitUntil(
+    refreshConfig(configUrl).then(
+      () => undefined,
+      () => undefined,
+    ),
+  )
+})
+
+// The first install takes over the open page at once, so it works offline from then on. A later
+// version waits until the person agrees to reload (src/lib/pwa/register.ts).
+self.addEventListener('activate', (event: ExtendableEvent) => {
+  event.waitUntil(self.clients.claim())
+})
+
 self.addEventListener('message', (event: ExtendableMessageEvent) => {
   if ((event.data as { type?: unknown } | null)?.type === 'SKIP_WAITING') void self.skipWaiting()
 })

@@ -113,3 +113,7 @@ export const deviceLabel: Record<string, string> = {
   desktop: 'Desktop',
   unknown: 'Device',
 }
+
+/** Shown while no relay can be reached (connectivity.ts). */
+export const offlineText =
+  'You are offline. Finding devices needs an internet connection; Ferry reconnects by itself when the network is back.'

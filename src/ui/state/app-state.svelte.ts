@@ -10,6 +10,7 @@ import type {
   TrustSettings,
 } from '../../lib/ferry.ts'
 import type { IncomingText, TransferSnapshot } from '../../lib/transfer/types.ts'
+import { isOffline } from '../connectivity.ts'
 import { autoAcceptedText, noticeText, offerText, transferEndText } from '../messages.ts'
 
 export interface NoticeView {
@@ -27,7 +28,10 @@ export class AppState {
   room = $state<ActiveRoom | null>(null)
   nearby = $state<NearbyStatus>({ state: 'checking' })
   trust = $state<TrustSettings>({ devices: [], autoAccept: false, persistent: true })
-  relays = $state({ open: 0, total: 0 })
+  relays = $state({ open: 0, total: 0, failed: 0 })
+  /** Finding devices needs a connection that is not there (connectivity.ts). */
+  offline = $state(false)
+  #browserOnline = true
   readonly peers = new SvelteMap<string, PeerInfo>()
   readonly transfers = new SvelteMap<string, TransferSnapshot>()
   texts = $state<IncomingText[]>([])
@@ -68,6 +72,21 @@ export class AppState {
     this.notices = this.notices.filter((n) => n.id !== id)
   }
 
+  /** The browser's online and offline events (main.ts). */
+  setBrowserOnline(online: boolean): void {
+    this.#browserOnline = online
+    this.#updateOffline()
+  }
+
+  #updateOffline(): void {
+    const offline = isOffline(this.offline, {
+      relays: this.relays,
+      browserOnline: this.#browserOnline,
+      nearby: this.nearby,
+    })
+    if (offline !== this.offline) this.offline = offline
+  }
+
   dismissText(id: string): void {
     this.texts = this.texts.filter((t) => t.id !== id)
   }
@@ -76,7 +95,10 @@ export class AppState {
   readonly events: FerryEvents = {
     onIdentity: (identity) => (this.identity = identity),
     onRoom: (room) => (this.room = room),
-    onNearby: (status) => (this.nearby = status),
+    onNearby: (status) => {
+      this.nearby = status
+      this.#updateOffline()
+    },
     onTrust: (settings) => (this.trust = settings),
     onPeer: (peer) => {
       this.#knownNames.set(peer.id, peer.name)
@@ -108,8 +130,10 @@ export class AppState {
       this.notify(notice.code === 'relays-reachable' ? 'info' : 'error', text)
     },
     onRelayStatus: (status) => {
-      if (status.open !== this.relays.open || status.total !== this.relays.total)
+      const { open, total, failed } = this.relays
+      if (status.open !== open || status.total !== total || status.failed !== failed)
         this.relays = status
+      this.#updateOffline()
     },
   }
 
