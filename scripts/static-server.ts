@@ -34,6 +34,8 @@ export interface StaticServerOptions {
 export interface StaticServer {
   url: string
   port: number
+  /** Serves another folder from now on, as a new deployment to the same origin would. */
+  setRoot(root: string): void
   close(): Promise<void>
 }
 
@@ -43,7 +45,7 @@ const securityHeaders = {
 }
 
 export const startStaticServer = async (options: StaticServerOptions): Promise<StaticServer> => {
-  const root = resolve(options.root)
+  let root = resolve(options.root)
   const host = options.host ?? '127.0.0.1'
   const configBody = options.config === undefined ? null : JSON.stringify(options.config)
 
@@ -118,6 +120,9 @@ export const startStaticServer = async (options: StaticServerOptions): Promise<S
   return {
     url: `http://${host}:${port}/`,
     port,
+    setRoot: (next) => {
+      root = resolve(next)
+    },
     close: () =>
       new Promise<void>((resolvePromise) => {
         server.closeAllConnections()

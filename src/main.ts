@@ -166,7 +166,7 @@ const start = async () => {
   app.setBrowserOnline(navigator.onLine)
   addEventListener('online', () => app.setBrowserOnline(true))
   addEventListener('offline', () => app.setBrowserOnline(false))
-  registerServiceWorker()
+  registerServiceWorker({ onUpdateReady: (activate) => (app.activateUpdate = activate) })
 }
 
 void start()

@@ -37,6 +37,14 @@ export class AppState {
   texts = $state<IncomingText[]>([])
   notices = $state<NoticeView[]>([])
 
+  /** Set when a new version waits (lib/pwa/register.ts): calling it reloads into that version. */
+  activateUpdate = $state<(() => void) | null>(null)
+
+  /** Transfers moving bytes right now: the page must not go away or sleep under them. */
+  readonly running = $derived(
+    [...this.transfers.values()].filter((t) => t.state === 'transferring').length,
+  )
+
   readonly incomingOffers = $derived(
     [...this.transfers.values()].filter((t) => t.direction === 'receive' && t.state === 'offered'),
   )
