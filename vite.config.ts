@@ -50,6 +50,33 @@ export default defineConfig({
           { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' },
         ],
         categories: ['productivity', 'utilities'],
+        // Files and text from the OS share menu, posted to the service worker (src/sw.ts).
+        share_target: {
+          action: '/share-target',
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: {
+            title: 'title',
+            text: 'text',
+            url: 'url',
+            files: [{ name: 'files', accept: ['*/*'] }],
+          },
+        },
+        // "Open with Ferry" for common kinds of file, where the browser has the File Handling API;
+        // the files arrive through window.launchQueue (src/ui/intake.ts).
+        file_handlers: [
+          {
+            action: '/',
+            accept: {
+              'image/*': ['.png', '.jpg', '.jpeg', '.gif', '.webp', '.avif', '.heic'],
+              'video/*': ['.mp4', '.mov', '.webm'],
+              'audio/*': ['.mp3', '.m4a', '.ogg', '.wav', '.flac'],
+              'application/pdf': ['.pdf'],
+              'application/zip': ['.zip'],
+              'text/plain': ['.txt', '.md'],
+            },
+          },
+        ],
         // Read by main.ts (launchActions): each opens the app and does one thing.
         shortcuts: [
           {

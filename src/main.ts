@@ -23,9 +23,14 @@ import { createSinkFactory } from './lib/transfer/sink-factory.ts'
 import { checkFreeSpace } from './lib/transfer/free-space.ts'
 import { canPickDestination, pickDestination } from './lib/transfer/picked-sink.ts'
 import type { Receiving } from './ui/receiving.ts'
+import type { OutgoingFile } from './lib/transfer/types.ts'
 import { newTransferId } from './lib/protocol/ids.ts'
 import { registerServiceWorker } from './lib/pwa/register.ts'
 import { launchActionOf, withoutLaunchParams } from './lib/pwa/launch.ts'
+import { createShareInbox } from './lib/storage/share-inbox.ts'
+import { listenForLaunchedFiles } from './ui/intake.ts'
+import { outgoing } from './ui/state/staged.svelte.ts'
+import { shareFailedText, stagedText } from './ui/messages.ts'
 import App from './ui/App.svelte'
 import { AppState } from './ui/state/app-state.svelte.ts'
 import './ui/global.css'
@@ -142,6 +147,29 @@ const start = async () => {
     release: (transferId) => void sinks.release(transferId),
   }
   mount(App, { target, props: { app, ferry, receiving } })
+  // Things shared from the OS (sw.ts keeps them in the share inbox) or opened with Ferry.
+  const stage = (files: OutgoingFile[], text: string | null) => {
+    const added = app.staged.addFiles(files)
+    if (text !== null) app.staged.addText(text)
+    if (added > 0 || text !== null) app.notify('info', stagedText(added, text === null ? 0 : 1))
+  }
+  if (launch?.kind === 'shared') {
+    createShareInbox()
+      .take(launch.shareId)
+      .then(
+        (items) =>
+          items
+            ? stage(items.files.map(outgoing), items.text)
+            : app.notify('error', shareFailedText),
+        () => app.notify('error', shareFailedText),
+      )
+  }
+  if (launch?.kind === 'share-failed') app.notify('error', shareFailedText)
+  listenForLaunchedFiles({
+    files: (files) => stage(files, null),
+    text: (text) => stage([], text),
+    failed: () => app.notify('error', shareFailedText),
+  })
   await ferry.start(parseRoomFragment(location.hash))
   if (launch?.kind === 'new-link' && !app.room) ferry.shareLink()
   // Opening another room's link in this tab switches rooms.

@@ -6,6 +6,9 @@ import {
   precacheAndRoute,
 } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'
+import { actionParam, sharedParam } from './lib/pwa/launch.ts'
+import { newShareId, sharedItemsFromForm, shareTargetPath } from './lib/pwa/share-target.ts'
+import { createShareInbox } from './lib/storage/share-inbox.ts'
 
 declare const self: ServiceWorkerGlobalScope
 
@@ -41,6 +44,30 @@ registerRoute(
       throw error
     }
   },
+)
+
+/**
+ * The OS share menu posts files and text here (the manifest's share_target). They are kept in the
+ * share inbox, and the app opens with the share's id in its address, takes them out and stages them
+ * for sending. 303 turns the POST into a GET, so a reload does not post again.
+ */
+const shareTargetUrl = new URL(shareTargetPath, self.registration.scope).href
+const shareInbox = createShareInbox()
+
+registerRoute(
+  ({ url }) => url.href === shareTargetUrl,
+  async ({ request }) => {
+    const app = new URL('./', self.registration.scope)
+    try {
+      const id = newShareId()
+      await shareInbox.put(id, sharedItemsFromForm(await request.formData()))
+      app.searchParams.set(sharedParam, id)
+    } catch {
+      app.searchParams.set(actionParam, 'share-failed')
+    }
+    return Response.redirect(app.href, 303)
+  },
+  'POST',
 )
 
 self.addEventListener('install', (event: ExtendableEvent) => {

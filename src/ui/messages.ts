@@ -117,3 +117,15 @@ export const deviceLabel: Record<string, string> = {
 /** Shown while no relay can be reached (connectivity.ts). */
 export const offlineText =
   'You are offline. Finding devices needs an internet connection; Ferry reconnects by itself when the network is back.'
+
+/** Things were shared, pasted or dropped into the tray. */
+export const stagedText = (files: number, texts: number): string => {
+  const parts = [
+    ...(files > 0 ? [files === 1 ? 'a file' : `${files} files`] : []),
+    ...(texts > 0 ? [texts === 1 ? 'a text' : `${texts} texts`] : []),
+  ]
+  return `Added ${parts.join(' and ')} to send: choose a device under “Ready to send”.`
+}
+
+export const shareFailedText =
+  'Ferry could not take in what was shared. Try again, or choose the files in Ferry.'

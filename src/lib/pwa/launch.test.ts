@@ -8,6 +8,10 @@ describe('launchActionOf', () => {
     expect(launchActionOf(at('/?action=new-link'))).toEqual({ kind: 'new-link' })
   })
 
+  it('reads a failed share', () => {
+    expect(launchActionOf(at('/?action=share-failed'))).toEqual({ kind: 'share-failed' })
+  })
+
   it('reads a share id', () => {
     expect(launchActionOf(at('/?shared=abc-123'))).toEqual({ kind: 'shared', shareId: 'abc-123' })
   })

@@ -4,7 +4,11 @@
  */
 
 /** What the address asks the app to do once it has started. */
-export type LaunchAction = { kind: 'new-link' } | { kind: 'shared'; shareId: string }
+export type LaunchAction =
+  | { kind: 'new-link' }
+  | { kind: 'shared'; shareId: string }
+  /** The OS shared something, but the service worker could not read or keep it. */
+  | { kind: 'share-failed' }
 
 export const actionParam = 'action'
 export const sharedParam = 'shared'
@@ -15,7 +19,8 @@ const shareIdPattern = /^[0-9a-z-]{1,64}$/
 export const launchActionOf = (url: URL): LaunchAction | null => {
   const shareId = url.searchParams.get(sharedParam)
   if (shareId !== null && shareIdPattern.test(shareId)) return { kind: 'shared', shareId }
-  if (url.searchParams.get(actionParam) === 'new-link') return { kind: 'new-link' }
+  const action = url.searchParams.get(actionParam)
+  if (action === 'new-link' || action === 'share-failed') return { kind: action }
   return null
 }
 

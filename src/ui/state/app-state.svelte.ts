@@ -11,6 +11,7 @@ import type {
 } from '../../lib/ferry.ts'
 import type { IncomingText, TransferSnapshot } from '../../lib/transfer/types.ts'
 import { isOffline } from '../connectivity.ts'
+import { StagedItems } from './staged.svelte.ts'
 import { autoAcceptedText, noticeText, offerText, transferEndText } from '../messages.ts'
 
 export interface NoticeView {
@@ -34,6 +35,8 @@ export class AppState {
   #browserOnline = true
   readonly peers = new SvelteMap<string, PeerInfo>()
   readonly transfers = new SvelteMap<string, TransferSnapshot>()
+  /** Shared, pasted or dropped things waiting for a device (StagedTray.svelte). */
+  readonly staged = new StagedItems()
   texts = $state<IncomingText[]>([])
   notices = $state<NoticeView[]>([])
 
