@@ -129,3 +129,7 @@ export const stagedText = (files: number, texts: number): string => {
 
 export const shareFailedText =
   'Ferry could not take in what was shared. Try again, or choose the files in Ferry.'
+
+/** The page came back and a transfer had made no progress while it was in the background. */
+export const stalledText =
+  'The transfer paused while Ferry was in the background. Keep Ferry open and in front until it finishes.'

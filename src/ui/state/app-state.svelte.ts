@@ -48,6 +48,13 @@ export class AppState {
     [...this.transfers.values()].filter((t) => t.state === 'transferring').length,
   )
 
+  /** Bytes the running transfers have moved so far: whether they still move (keep-going.ts). */
+  readonly runningBytes = $derived(
+    [...this.transfers.values()]
+      .filter((t) => t.state === 'transferring')
+      .reduce((sum, t) => sum + t.bytesDone, 0),
+  )
+
   readonly incomingOffers = $derived(
     [...this.transfers.values()].filter((t) => t.direction === 'receive' && t.state === 'offered'),
   )
