@@ -28,6 +28,8 @@ import { newTransferId } from './lib/protocol/ids.ts'
 import { registerServiceWorker } from './lib/pwa/register.ts'
 import { launchActionOf, withoutLaunchParams } from './lib/pwa/launch.ts'
 import { createShareInbox } from './lib/storage/share-inbox.ts'
+import { createNotificationPrefs } from './lib/storage/notification-prefs.ts'
+import { createNotifier } from './ui/notify.ts'
 import { listenForLaunchedFiles } from './ui/intake.ts'
 import { outgoing } from './ui/state/staged.svelte.ts'
 import { shareFailedText, stagedText } from './ui/messages.ts'
@@ -146,7 +148,11 @@ const start = async () => {
     },
     release: (transferId) => void sinks.release(transferId),
   }
-  mount(App, { target, props: { app, ferry, receiving } })
+  const notifier = createNotifier(
+    createNotificationPrefs(),
+    new URL('icon-192.png', document.baseURI).href,
+  )
+  mount(App, { target, props: { app, ferry, receiving, notifier } })
   // Things shared from the OS (sw.ts keeps them in the share inbox) or opened with Ferry.
   const stage = (files: OutgoingFile[], text: string | null) => {
     const added = app.staged.addFiles(files)
