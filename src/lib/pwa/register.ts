@@ -21,17 +21,24 @@ export const registerServiceWorker = (hooks: UpdateHooks = {}): void => {
       workbox.messageSkipWaiting()
     })
   })
-  workbox.register().then(
-    () => {
-      // A page left open for days still hears of new versions: on return to it, and now and then.
-      const check = () => void workbox.update().catch(() => undefined)
-      setInterval(check, updateCheckIntervalMs)
-      document.addEventListener('visibilitychange', () => {
-        if (document.visibilityState === 'visible') check()
-      })
-    },
-    () => {
-      // No service worker (private mode, file://): Ferry still works, only not offline.
-    },
-  )
+  // Installing fetches the whole precache: after the page has loaded, so it does not compete.
+  const afterLoad =
+    document.readyState === 'complete'
+      ? Promise.resolve()
+      : new Promise((resolve) => addEventListener('load', resolve, { once: true }))
+  afterLoad
+    .then(() => workbox.register())
+    .then(
+      () => {
+        // A page left open for days still hears of new versions: on return to it, and now and then.
+        const check = () => void workbox.update().catch(() => undefined)
+        setInterval(check, updateCheckIntervalMs)
+        document.addEventListener('visibilitychange', () => {
+          if (document.visibilityState === 'visible') check()
+        })
+      },
+      () => {
+        // No service worker (private mode, file://): Ferry still works, only not offline.
+      },
+    )
 }
