@@ -13,6 +13,7 @@ import { discoverPublicAddress } from './lib/signalling/nearby.ts'
 import { createPeerRoom, relayConnectionCount } from './lib/signalling/room.ts'
 import { createFaultInjector } from './lib/transfer/fault-injection.ts'
 import { loadDeviceCertificate } from './lib/storage/certificate.ts'
+import { createPreferencesStore } from './lib/storage/preferences.ts'
 import { createSettingsStore } from './lib/storage/settings.ts'
 import { createTrustStore } from './lib/storage/trust.ts'
 import { createTransferManager } from './lib/transfer/manager.ts'
@@ -35,6 +36,7 @@ import { outgoing } from './ui/state/staged.svelte.ts'
 import { shareFailedText, stagedText } from './ui/messages.ts'
 import App from './ui/App.svelte'
 import { AppState } from './ui/state/app-state.svelte.ts'
+import { PreferencesState } from './ui/state/preferences.svelte.ts'
 import './ui/global.css'
 
 /** Serve-time settings: an optional config.json beside index.html (see README). */
@@ -69,6 +71,15 @@ const withFaultInjection = (createRoom: typeof createPeerRoom): typeof createPee
     })
 }
 
+/** Reading localStorage throws where storage is blocked (some privacy settings). */
+const localStorageOrNull = (): Storage | null => {
+  try {
+    return globalThis.localStorage
+  } catch {
+    return null
+  }
+}
+
 /** How long STUN may take to tell this network's address before Nearby says it is unavailable. */
 const nearbyLookupTimeoutMs = 5000
 
@@ -88,6 +99,12 @@ const start = async () => {
     await loadServedConfig(),
     urlOverrides(new URL(location.href)),
   )
+  const preferences = new PreferencesState(createPreferencesStore(localStorageOrNull()), () =>
+    navigator.languages.length > 0 ? navigator.languages : [navigator.language],
+  )
+  // The first render is in the chosen language: wait for its catalog (precached, so quick).
+  await preferences.apply()
+  addEventListener('languagechange', () => void preferences.browserLanguagesChanged())
   const app = new AppState()
   // Received files: small ones in memory, large ones streamed into OPFS (see sink-factory.ts).
   const sinks = createSinkFactory({
@@ -152,7 +169,7 @@ const start = async () => {
     createNotificationPrefs(),
     new URL('icon-192.png', document.baseURI).href,
   )
-  mount(App, { target, props: { app, ferry, receiving, notifier } })
+  mount(App, { target, props: { app, ferry, receiving, preferences, notifier } })
   // Things shared from the OS (sw.ts keeps them in the share inbox) or opened with Ferry.
   const stage = (files: OutgoingFile[], text: string | null) => {
     const added = app.staged.addFiles(files)
@@ -166,15 +183,15 @@ const start = async () => {
         (items) =>
           items
             ? stage(items.files.map(outgoing), items.text)
-            : app.notify('error', shareFailedText),
-        () => app.notify('error', shareFailedText),
+            : app.notify('error', shareFailedText()),
+        () => app.notify('error', shareFailedText()),
       )
   }
-  if (launch?.kind === 'share-failed') app.notify('error', shareFailedText)
+  if (launch?.kind === 'share-failed') app.notify('error', shareFailedText())
   listenForLaunchedFiles({
     files: (files) => stage(files, null),
     text: (text) => stage([], text),
-    failed: () => app.notify('error', shareFailedText),
+    failed: () => app.notify('error', shareFailedText()),
   })
   await ferry.start(parseRoomFragment(location.hash))
   if (launch?.kind === 'new-link' && !app.room) ferry.shareLink()
