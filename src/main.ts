@@ -28,7 +28,6 @@ import type { OutgoingFile } from './lib/transfer/types.ts'
 import { newTransferId } from './lib/protocol/ids.ts'
 import { registerServiceWorker } from './lib/pwa/register.ts'
 import { launchActionOf, withoutLaunchParams } from './lib/pwa/launch.ts'
-import { createShareInbox } from './lib/storage/share-inbox.ts'
 import { createNotificationPrefs } from './lib/storage/notification-prefs.ts'
 import { createNotifier } from './ui/notify.ts'
 import { listenForLaunchedFiles } from './ui/intake.ts'
@@ -177,8 +176,9 @@ const start = async () => {
     if (added > 0 || text !== null) app.notify('info', stagedText(added, text === null ? 0 : 1))
   }
   if (launch?.kind === 'shared') {
-    createShareInbox()
-      .take(launch.shareId)
+    // Only a share needs the inbox: loaded then.
+    import('./lib/storage/share-inbox.ts')
+      .then(({ createShareInbox }) => createShareInbox().take(launch.shareId))
       .then(
         (items) =>
           items
