@@ -15,6 +15,8 @@ export const noticeText = (notice: Notice): string => {
       return 'A device tried to join this room without the right link, and was refused.'
     case 'peer-protocol-error':
       return `${notice.peerName || 'A device'} sent something Ferry could not accept; it was refused.`
+    case 'peer-blocked':
+      return `${notice.peerName || 'A device'} kept sending things Ferry could not accept, so it was disconnected and blocked.`
   }
 }
 

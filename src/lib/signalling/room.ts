@@ -29,6 +29,11 @@ export interface PeerRoomEvents {
 
 export interface PeerRoom {
   readonly roomId: string
+  /**
+   * Closes the connection to a peer (one blocked for breaking the protocol). Trystero may connect
+   * to it again when it announces itself; whoever blocked it refuses that connection the same way.
+   */
+  disconnect(peerId: string): void
   leave(): Promise<void>
 }
 
@@ -89,7 +94,11 @@ export const createPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents)
   }
   room.onPeerLeave = (peerId) => events.onPeerLeave(peerId)
 
-  return { roomId, leave: () => room.leave() }
+  return {
+    roomId,
+    disconnect: (peerId) => room.getPeers()[peerId]?.close(),
+    leave: () => room.leave(),
+  }
 }
 
 const descriptionsOf = (connection: RTCPeerConnection): SessionDescriptions | null => {
