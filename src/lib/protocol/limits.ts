@@ -31,6 +31,8 @@ export const maxFrameOffset = Number.MAX_SAFE_INTEGER
 
 export const maxDeviceNameChars = 64
 export const maxFileNameChars = 255
+/** A name's length in UTF-8 bytes, what most file systems count (ext4, APFS, zip readers). */
+export const maxFileNameBytes = 255
 export const maxPathChars = 1024
 export const maxFilesPerOffer = 10_000
 /** Empty folders listed in one offer (`offer.folders`), each a path bounded like a file's. */
@@ -102,3 +104,12 @@ export const bulkLowWaterBytes = 256 * 1024
 
 /** Progress events for one transfer come at most this often (state changes and file ends always). */
 export const progressIntervalMs = 100
+
+/**
+ * Longest name a receiver creates when it saves a file, in UTF-8 bytes: below maxFileNameBytes,
+ * leaving room for a ' (99)' suffix and the '.crswap' Chromium adds to its swap files.
+ */
+export const maxSavedNameBytes = 200
+
+/** Deepest folder nesting a receiver recreates; a deeper file is saved under its name alone. */
+export const maxSavedFolderDepth = 32
