@@ -1,10 +1,12 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
+import { precompileMessages } from './scripts/vite-precompile-messages.ts'
 
 export default defineConfig({
   plugins: [
     svelte(),
+    precompileMessages(),
     VitePWA({
       // Our own service worker (src/sw.ts); the precache list is generated into it at build time.
       strategies: 'injectManifest',

@@ -22,6 +22,8 @@ const contextOptions = {
   // resolve inside the test's network namespace.
   permissions: ['camera', 'microphone', 'clipboard-read', 'clipboard-write'],
   acceptDownloads: true,
+  // The tests find things by their English names: pin the language the app picks from the browser.
+  locale: 'en-US',
 }
 
 export const appUrl = (): string => {

@@ -13,6 +13,7 @@ import { discoverPublicAddress } from './lib/signalling/nearby.ts'
 import { createPeerRoom, relayConnectionCount } from './lib/signalling/room.ts'
 import { createFaultInjector } from './lib/transfer/fault-injection.ts'
 import { loadDeviceCertificate } from './lib/storage/certificate.ts'
+import { createPreferencesStore } from './lib/storage/preferences.ts'
 import { createSettingsStore } from './lib/storage/settings.ts'
 import { createTrustStore } from './lib/storage/trust.ts'
 import { createTransferManager } from './lib/transfer/manager.ts'
@@ -27,6 +28,7 @@ import { newTransferId } from './lib/protocol/ids.ts'
 import { registerServiceWorker } from './lib/pwa/register.ts'
 import App from './ui/App.svelte'
 import { AppState } from './ui/state/app-state.svelte.ts'
+import { PreferencesState } from './ui/state/preferences.svelte.ts'
 import './ui/global.css'
 
 /** Serve-time settings: an optional config.json beside index.html (see README). */
@@ -61,6 +63,15 @@ const withFaultInjection = (createRoom: typeof createPeerRoom): typeof createPee
     })
 }
 
+/** Reading localStorage throws where storage is blocked (some privacy settings). */
+const localStorageOrNull = (): Storage | null => {
+  try {
+    return globalThis.localStorage
+  } catch {
+    return null
+  }
+}
+
 /** How long STUN may take to tell this network's address before Nearby says it is unavailable. */
 const nearbyLookupTimeoutMs = 5000
 
@@ -73,6 +84,12 @@ const start = async () => {
     await loadServedConfig(),
     urlOverrides(new URL(location.href)),
   )
+  const preferences = new PreferencesState(createPreferencesStore(localStorageOrNull()), () =>
+    navigator.languages.length > 0 ? navigator.languages : [navigator.language],
+  )
+  // The first render is in the chosen language: wait for its catalog (precached, so quick).
+  await preferences.apply()
+  addEventListener('languagechange', () => void preferences.browserLanguagesChanged())
   const app = new AppState()
   // Received files: small ones in memory, large ones streamed into OPFS (see sink-factory.ts).
   const sinks = createSinkFactory({
@@ -133,7 +150,7 @@ const start = async () => {
     },
     release: (transferId) => void sinks.release(transferId),
   }
-  mount(App, { target, props: { app, ferry, receiving } })
+  mount(App, { target, props: { app, ferry, receiving, preferences } })
   await ferry.start(parseRoomFragment(location.hash))
   // Opening another room's link in this tab switches rooms.
   addEventListener('hashchange', () => {

@@ -10,6 +10,7 @@ import type {
   TrustSettings,
 } from '../../lib/ferry.ts'
 import type { IncomingText, TransferSnapshot } from '../../lib/transfer/types.ts'
+import { t } from '../i18n/i18n.svelte.ts'
 import { autoAcceptedText, noticeText, offerText, transferEndText } from '../messages.ts'
 
 export interface NoticeView {
@@ -51,7 +52,7 @@ export class AppState {
   #timers = new Set<ReturnType<typeof setTimeout>>()
 
   peerName(peerId: string): string {
-    return this.peers.get(peerId)?.name ?? this.#knownNames.get(peerId) ?? 'Another device'
+    return this.peers.get(peerId)?.name ?? this.#knownNames.get(peerId) ?? t('app.anotherDevice')
   }
 
   notify(tone: NoticeView['tone'], text: string): void {
