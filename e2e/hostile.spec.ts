@@ -92,7 +92,7 @@ test('a hostile peer is refused case by case and blocked, while a real transfer 
   test.setTimeout(240_000)
   const dir = testInfo.outputPath('files')
   await mkdir(dir, { recursive: true })
-  const source = await writeRandomFile(join(dir, 'legit.bin'), 48 * 1024 * 1024)
+  const source = await writeRandomFile(join(dir, 'legit.bin'), 24 * 1024 * 1024)
 
   const { a, b, aName, bName, link } = await connectPair(browser)
   const room = parseRoomFragment(new URL(link).hash)
