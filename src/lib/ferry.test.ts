@@ -11,6 +11,7 @@ import {
   type TrustSettings,
 } from './ferry.ts'
 import { createPeerRegistry } from './peer-registry.ts'
+import { maxRefusalsPerPeer, peerUnsolicitedBurst } from './protocol/limits.ts'
 import { resolveConfig } from './signalling/config.ts'
 import type { RoomLink } from './signalling/link.ts'
 import { nearbyRoom } from './signalling/nearby.ts'
@@ -79,6 +80,8 @@ interface FakeRoom {
   left: boolean
   /** Control messages sent through this room, by peer. */
   sent: [string, ControlMessage][]
+  /** Peers whose connection we closed. */
+  disconnected: string[]
   /** A peer joins; one bulk channel per peer connection, as bulk-channel.ts makes sure. */
   join(peerId: string, connection?: { bulk: BulkChannel; descriptions: SessionDescriptions }): void
   leave(peerId: string): void
@@ -99,6 +102,8 @@ const connectionOf = (peerId: string) => {
 interface FakeManager extends TransferManager {
   added: [string, PeerPort][]
   removed: string[]
+  /** Control messages handed to it, unparsed. */
+  controls: [string, unknown][]
   accepted: string[]
   emit(event: TransferEvent): void
 }
@@ -107,11 +112,12 @@ const fakeManager = (deps: TransferManagerDeps): FakeManager => {
   const manager: FakeManager = {
     added: [],
     removed: [],
+    controls: [],
     accepted: [],
     emit: (event) => deps.onEvent(event),
     addPeer: (peerId, port) => void manager.added.push([peerId, port]),
     removePeer: (peerId) => void manager.removed.push(peerId),
-    handleControl: () => undefined,
+    handleControl: (peerId, raw) => void manager.controls.push([peerId, raw]),
     sendFiles: () => 'x',
     sendText: () => undefined,
     accept: (id) => {
@@ -215,6 +221,7 @@ const setUp = (setup: Setup = {}) => {
         events: roomEvents,
         left: false,
         sent: [],
+        disconnected: [],
         join: (peerId, connection = connectionOf(peerId)) =>
           roomEvents.onPeerJoin(
             peerId,
@@ -230,6 +237,7 @@ const setUp = (setup: Setup = {}) => {
       return {
         roomId: options.roomId,
         connectionDetails: () => Promise.resolve(null),
+        disconnect: (peerId) => void room.disconnected.push(peerId),
         leave: () => {
           room.left = true
           return Promise.resolve()
@@ -411,6 +419,74 @@ describe('unreachable peers', () => {
     await ferry.start(linkA)
     roomWith(linkA.roomId).events.onPeerUnreachable('p1')
     expect(seen.notices).toEqual([{ code: 'peer-unreachable', turnConfigured: true }])
+  })
+})
+
+describe('hostile peers', () => {
+  /** The transfer manager reports refusals of a peer's messages, as it does for bad input. */
+  const refuse = (transfers: FakeManager, peerId: string, times: number) => {
+    for (let i = 0; i < times; i++) {
+      transfers.emit({ type: 'protocol-error', peerId, code: 'invalid-field', detail: `#${i}` })
+    }
+  }
+
+  it('tells the person about the first refusal only, then blocks at the bound', async () => {
+    const { link, nearby, transfers, seen, meet } = await inBothRooms()
+    await meet(link, 'mallory', 'Mallory')
+    nearby.join('mallory')
+    await meet(link, 'bob', 'Bob')
+    refuse(transfers, 'mallory', maxRefusalsPerPeer - 1)
+    expect(seen.notices.map((notice) => notice.code)).toEqual(['peer-protocol-error'])
+    expect(seen.peers.get('mallory')?.blocked).toBe(false)
+    refuse(transfers, 'mallory', 1)
+    await settle()
+    expect(seen.peers.get('mallory')).toMatchObject({ name: 'Mallory', blocked: true })
+    expect(seen.notices.at(-1)).toEqual({
+      code: 'peer-blocked',
+      peerId: 'mallory',
+      peerName: 'Mallory',
+    })
+    // Its transfers end, its connection closes (in every room), and it stays listed as blocked.
+    expect(transfers.removed).toEqual(['mallory'])
+    expect(link.disconnected).toContain('mallory')
+    expect(nearby.disconnected).toContain('mallory')
+    link.leave('mallory')
+    nearby.leave('mallory')
+    expect(seen.gone).toEqual([])
+    // Nothing more from it reaches the transfer manager; Bob is untouched.
+    link.events.onControl('mallory', { type: 'text', id: 'x', text: 'hi' })
+    link.events.onControl('bob', { type: 'text', id: 'y', text: 'hi' })
+    expect(transfers.controls.map(([peerId]) => peerId)).toEqual(['bob'])
+    expect(seen.peers.get('bob')?.blocked).toBe(false)
+    refuse(transfers, 'mallory', 10)
+    expect(seen.notices.filter((notice) => notice.code === 'peer-blocked')).toHaveLength(1)
+  })
+
+  it('refuses a blocked peer that connects again, under its id or its certificate', async () => {
+    const { link, transfers, seen, meet } = await inBothRooms()
+    await meet(link, 'mallory', 'Mallory')
+    refuse(transfers, 'mallory', maxRefusalsPerPeer)
+    await settle()
+    link.disconnected.length = 0
+    link.join('mallory')
+    // Same certificate, new peer id (a reload keeping its stored certificate).
+    link.join('mallory-again', connectionOf('mallory'))
+    expect(link.disconnected).toEqual(['mallory', 'mallory-again'])
+    expect(transfers.added.map(([peerId]) => peerId)).toEqual(['mallory'])
+    expect(seen.peers.has('mallory-again')).toBe(false)
+  })
+
+  it('drops messages over the rate unread, and counts them as refusals', async () => {
+    const { link, transfers, seen, meet } = await inBothRooms()
+    await meet(link, 'mallory', 'Mallory')
+    const offer = { type: 'offer', transfer: 'x', files: [] }
+    for (let i = 0; i < peerUnsolicitedBurst + maxRefusalsPerPeer; i++) {
+      link.events.onControl('mallory', offer)
+    }
+    await settle()
+    // The clock stands still in these tests: the bucket never refills.
+    expect(transfers.controls).toHaveLength(peerUnsolicitedBurst)
+    expect(seen.peers.get('mallory')?.blocked).toBe(true)
   })
 })
 

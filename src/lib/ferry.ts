@@ -19,6 +19,7 @@ import type { SettingsStore } from './storage/settings.ts'
 import type { TrustedDevice, TrustStore } from './storage/trust.ts'
 import { createHello } from './protocol/control.ts'
 import { maxDeviceNameChars } from './protocol/limits.ts'
+import { createPeerGuard } from './peer-guard.ts'
 import { createPeerRegistry, type RoomKind } from './peer-registry.ts'
 import type {
   DeviceKind,
@@ -45,6 +46,11 @@ export interface PeerInfo {
   verification: VerificationCode | null
   /** Its certificate is one this device trusts. */
   trusted: boolean
+  /**
+   * It kept breaking the protocol and was disconnected (peer-guard.ts); it stays listed, blocked,
+   * for the rest of the visit, and cannot connect again under this id or certificate.
+   */
+  blocked: boolean
 }
 
 export interface Identity {
@@ -83,7 +89,10 @@ export type Notice =
    * usually means a network that needs one; with one, that the server is unreachable or refused.
    */
   | { code: 'peer-unreachable'; turnConfigured: boolean }
+  /** The first refusal of a peer in a while; more are counted quietly (peer-guard.ts). */
   | { code: 'peer-protocol-error'; peerId: string; peerName: string; detail: string }
+  /** A peer refused too often was disconnected; its transfers ended. */
+  | { code: 'peer-blocked'; peerId: string; peerName: string }
 
 /** Relay sockets right now: open ones, all tried, and those closed after a failed attempt. */
 export interface RelayStatus {
@@ -207,6 +216,10 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
   const peerStates = new Map<string, PeerState>()
   /** Peers already reported unreachable: a peer in two rooms fails in both, and is told once. */
   const unreachableReported = new Set<string>()
+  const guard = createPeerGuard({ nowMs: () => deps.nowMs() })
+  /** Peers blocked in this visit, as last shown; their certificates, so a new id does not help. */
+  const blockedPeers = new Map<string, PeerInfo>()
+  const blockedFingerprints = new Set<string>()
 
   let certificate: RTCCertificate | null = null
   let certificatePersistent = false
@@ -231,6 +244,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     fingerprint: state.fingerprint,
     verification: state.verification,
     trusted: isTrusted(state.fingerprint),
+    blocked: false,
   })
 
   /** Tells the UI about a peer, once it has said who it is. */
@@ -257,12 +271,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
           break
         }
         case 'protocol-error':
-          events.onNotice({
-            code: 'peer-protocol-error',
-            peerId: event.peerId,
-            peerName: peerStates.get(event.peerId)?.hello?.name ?? '',
-            detail: `${event.code}: ${event.detail}`,
-          })
+          peerRefused(event.peerId, `${event.code}: ${event.detail}`)
           break
       }
     },
@@ -308,6 +317,61 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     }
   }
 
+  /** Counts a refusal; tells the person about the first in a while, and blocks at the bound. */
+  const peerRefused = (peerId: string, detail: string) => {
+    if (blockedPeers.has(peerId)) return
+    const verdict = guard.refused(peerId)
+    if (verdict === 'first') {
+      events.onNotice({
+        code: 'peer-protocol-error',
+        peerId,
+        peerName: peerStates.get(peerId)?.hello?.name ?? '',
+        detail,
+      })
+    } else if (verdict === 'block') {
+      // Not from inside the transfer manager's own call stack, which reported the refusal.
+      queueMicrotask(() => blockPeer(peerId))
+    }
+  }
+
+  /** Closes the peer's connection in every room we are in. */
+  const disconnect = (peerId: string) => {
+    for (const membership of [link, nearby]) membership?.room?.disconnect(peerId)
+  }
+
+  /**
+   * Disconnects a peer that kept breaking the protocol and lists it as blocked: its transfers end
+   * (peer-gone), its messages are ignored, and it cannot connect again in this visit, under this
+   * id or with this certificate. Other peers' transfers go on.
+   */
+  const blockPeer = (peerId: string) => {
+    if (blockedPeers.has(peerId) || !registry.has(peerId)) return
+    const state = peerStates.get(peerId)
+    const info: PeerInfo = {
+      ...(state?.hello
+        ? peerInfo(peerId, state, state.hello)
+        : {
+            id: peerId,
+            name: '',
+            device: 'unknown' as const,
+            rooms: registry.rooms(peerId),
+            fingerprint: state?.fingerprint ?? null,
+            verification: null,
+            trusted: false,
+          }),
+      blocked: true,
+    }
+    blockedPeers.set(peerId, info)
+    if (info.fingerprint !== null) blockedFingerprints.add(info.fingerprint)
+    for (const kind of registry.rooms(peerId)) registry.leave(peerId, kind)
+    peerStates.delete(peerId)
+    guard.forget(peerId)
+    transfers.removePeer(peerId)
+    disconnect(peerId)
+    events.onPeer(info)
+    events.onNotice({ code: 'peer-blocked', peerId, peerName: info.name })
+  }
+
   let markIdentityReady: () => void = () => undefined
   const identityReady = new Promise<void>((resolve) => (markIdentityReady = resolve))
   const sayHello = (port: PeerPort) =>
@@ -339,12 +403,19 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     port: PeerPort,
     descriptions: SessionDescriptions | null,
   ) => {
+    const connection = descriptions ? inspectConnection(descriptions) : null
+    if (
+      blockedPeers.has(peerId) ||
+      (connection?.fingerprint != null && blockedFingerprints.has(connection.fingerprint))
+    ) {
+      disconnect(peerId)
+      return
+    }
     const joined = registry.join(peerId, kind, port)
     if (!joined.isNew) {
       publishPeer(peerId)
       return
     }
-    const connection = descriptions ? inspectConnection(descriptions) : null
     const state: PeerState = {
       hello: null,
       fingerprint: connection?.fingerprint ?? null,
@@ -368,6 +439,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
       return
     }
     peerStates.delete(peerId)
+    guard.forget(peerId)
     transfers.removePeer(peerId)
     events.onPeerGone(peerId)
   }
@@ -392,7 +464,9 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
           },
           // From whichever room it came: a peer in two rooms may use either.
           onControl: (peerId, raw) => {
-            if (registry.has(peerId)) transfers.handleControl(peerId, raw)
+            if (!registry.has(peerId)) return
+            if (guard.admit(peerId, raw)) transfers.handleControl(peerId, raw)
+            else peerRefused(peerId, 'rate-limited: too many messages, dropped unread')
           },
           onJoinError: (detail) => {
             if (!membership.left) events.onNotice({ code: 'join-refused', detail })

@@ -20,6 +20,8 @@ export const noticeText = (notice: Notice): string => {
       return t('notice.joinRefused')
     case 'peer-protocol-error':
       return t('notice.peerProtocolError', { name: notice.peerName || t('app.anotherDevice') })
+    case 'peer-blocked':
+      return t('notice.peerBlocked', { name: notice.peerName || t('app.anotherDevice') })
     case 'peer-unreachable':
       return peerUnreachableText(notice.turnConfigured)
   }

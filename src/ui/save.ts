@@ -3,7 +3,7 @@
  * zip streamed into a file they pick where the browser can (File System Access), else built as a
  * Blob (Chromium keeps large ones on disk) and downloaded.
  */
-import { safeFileName } from '../lib/protocol/paths.ts'
+import { savedName } from '../lib/protocol/paths.ts'
 import type { TransferSnapshot } from '../lib/transfer/types.ts'
 
 /** Downloads a blob under a name made safe (it came from a peer). */
@@ -11,7 +11,7 @@ export const downloadBlob = (blob: Blob, name: string): void => {
   const url = URL.createObjectURL(blob)
   const anchor = document.createElement('a')
   anchor.href = url
-  anchor.download = safeFileName(name, 'download')
+  anchor.download = savedName(name)
   anchor.rel = 'noopener'
   document.body.append(anchor)
   anchor.click()

@@ -11,6 +11,7 @@ import {
   maxDeviceNameChars,
   maxErrorCodeChars,
   maxFileBytes,
+  maxFileNameBytes,
   maxFileNameChars,
   maxFilesPerOffer,
   maxFoldersPerOffer,
@@ -22,6 +23,9 @@ import {
   protocolVersion,
 } from './limits.ts'
 import { isSafeFileName, isSafeRelativePath } from './paths.ts'
+import { utf8Bytes } from './utf8.ts'
+
+export { utf8Bytes }
 
 export const deviceKinds = ['phone', 'tablet', 'laptop', 'desktop', 'unknown'] as const
 /** What kind of device a peer is, for its icon. */
@@ -49,6 +53,7 @@ const fileName = v.pipe(
   v.string(),
   v.minLength(1),
   v.maxLength(maxFileNameChars),
+  v.maxBytes(maxFileNameBytes),
   v.check(isSafeFileName, 'must be a name every file system accepts (see docs/protocol.md)'),
 )
 
@@ -221,21 +226,6 @@ export type ParseControlResult =
       transfer?: string
     }
 
-/** UTF-8 bytes of a string, without encoding it. */
-export const utf8Bytes = (text: string): number => {
-  let bytes = 0
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i)
-    if (unit < 0x80) bytes += 1
-    else if (unit < 0x800) bytes += 2
-    else if (unit >= 0xd800 && unit <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4
-      i++
-    } else bytes += 3
-  }
-  return bytes
-}
-
 /** The size of a message's JSON text in UTF-8 bytes, to check it against maxControlMessageBytes. */
 export const controlMessageBytes = (message: ControlMessage): number =>
   utf8Bytes(JSON.stringify(message))
@@ -249,7 +239,9 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
 const issueCode = (issue: v.BaseIssue<unknown>): ProtocolErrorCode =>
-  issue.type === 'max_length' || issue.type === 'max_value' ? 'too-large' : 'invalid-field'
+  issue.type === 'max_length' || issue.type === 'max_value' || issue.type === 'max_bytes'
+    ? 'too-large'
+    : 'invalid-field'
 
 const issuePath = (issue: v.BaseIssue<unknown>): string =>
   issue.path?.map((item) => String(item.key)).join('.') ?? '(message)'

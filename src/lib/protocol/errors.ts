@@ -23,6 +23,8 @@ export type ProtocolErrorCode =
   | 'cancelled'
   | 'declined'
   | 'bad-state'
+  // peers
+  | 'rate-limited'
 
 export const errorPrefix = 'ferry:'
 

@@ -31,6 +31,8 @@ export const maxFrameOffset = Number.MAX_SAFE_INTEGER
 
 export const maxDeviceNameChars = 64
 export const maxFileNameChars = 255
+/** A name's length in UTF-8 bytes, what most file systems count (ext4, APFS, zip readers). */
+export const maxFileNameBytes = 255
 export const maxPathChars = 1024
 export const maxFilesPerOffer = 10_000
 /** Empty folders listed in one offer (`offer.folders`), each a path bounded like a file's. */
@@ -51,6 +53,37 @@ export const maxErrorCodeChars = 64
  * refused by the sender before it is sent.
  */
 export const maxControlMessageBytes = 8 * 1024 * 1024
+
+/**
+ * Incoming offers one peer may have waiting for an answer at once. Another is declined ('busy')
+ * and counts as a refusal: a person does not stack up more offers than anyone could answer.
+ */
+export const maxPendingOffersPerPeer = 16
+
+/**
+ * Control messages one peer may send: a token bucket holding this many, refilled at
+ * peerMessagesPerSecond. Far above what a transfer of many small files needs (an ack and a `done`
+ * per file), so only a flood ever meets it. A message over the rate is dropped unread.
+ */
+export const peerMessageBurst = 4000
+export const peerMessagesPerSecond = 2000
+
+/**
+ * Messages that start something on our side (`hello`, `offer`, `text`, and any message sent as
+ * text rather than an object, which Ferry never does): a smaller bucket, since each one reaches the
+ * person's screen.
+ */
+export const peerUnsolicitedBurst = 32
+export const peerUnsolicitedPerSecond = 8
+
+/**
+ * A peer refused this many times (invalid messages or frames, messages over the rate, offers over
+ * maxPendingOffersPerPeer) within refusalWindowMs is disconnected and blocked for the rest of the
+ * visit. An honest peer is refused almost never (a late ack for a transfer just dismissed), so the
+ * bound is generous; a buggy or hostile one reaches it in moments.
+ */
+export const maxRefusalsPerPeer = 64
+export const refusalWindowMs = 60_000
 
 /**
  * The most bytes of one transfer the sender may have sent and not yet seen acknowledged: 32 whole
@@ -75,3 +108,12 @@ export const bulkLowWaterBytes = 256 * 1024
  * the same CPU.
  */
 export const progressIntervalMs = 250
+
+/**
+ * Longest name a receiver creates when it saves a file, in UTF-8 bytes: below maxFileNameBytes,
+ * leaving room for a ' (99)' suffix and the '.crswap' Chromium adds to its swap files.
+ */
+export const maxSavedNameBytes = 200
+
+/** Deepest folder nesting a receiver recreates; a deeper file is saved under its name alone. */
+export const maxSavedFolderDepth = 32

@@ -1,11 +1,19 @@
 /**
  * File names and relative paths that are safe to create on every file system a receiver may save
- * to (and inside a zip someone else extracts). Names and paths from a peer are untrusted: the
- * offer validator refuses any that is not safe, and the save step checks again with
- * safeRelativePath. Names and paths of our own files go through safeFileName /
- * sanitizeRelativePath before they are offered, so an honest sender never has an offer refused.
+ * to (and inside a zip someone else extracts): Ferry's one sanitiser. Names and paths from a peer
+ * are untrusted: the offer validator refuses any that is not safe, and every save step (a picked
+ * file or folder, a zip entry, a download) goes through savedName / savedPath / safeRelativePath
+ * again. Names and paths of our own files go through safeFileName / sanitizeRelativePath before
+ * they are offered, so an honest sender never has an offer refused.
  */
-import { maxFileNameChars, maxPathChars } from './limits.ts'
+import {
+  maxFileNameBytes,
+  maxFileNameChars,
+  maxPathChars,
+  maxSavedFolderDepth,
+  maxSavedNameBytes,
+} from './limits.ts'
+import { utf8Bytes } from './utf8.ts'
 
 /**
  * Characters no name may hold: C0 and C1 controls, DEL, the path separators of every system, and
@@ -27,7 +35,7 @@ const loneSurrogate = /[\ud800-\udfff]/u
  * Names Windows keeps for devices, with or without an extension ('con.txt' is the console too),
  * including the superscript-digit ports recent Windows versions reserve.
  */
-const reservedName = /^(con|prn|aux|nul|conin\$|conout\$|com[1-9¹²³]|lpt[1-9¹²³]) *(\.|$)/iu
+const reservedName = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³]) *(\.|$)/iu
 
 /** Windows drops trailing dots and spaces, so 'a.' and 'a' would be the same file; '.' and '..' end in one too. */
 const trailingDotOrSpace = /[. ]$/u
@@ -36,6 +44,7 @@ const trailingDotOrSpace = /[. ]$/u
 export const isSafeFileName = (name: string): boolean =>
   name.length > 0 &&
   name.length <= maxFileNameChars &&
+  utf8Bytes(name) <= maxFileNameBytes &&
   !forbiddenCharacters.test(name) &&
   !bidiControls.test(name) &&
   !loneSurrogate.test(name) &&
@@ -61,25 +70,38 @@ export const isSafeRelativePath = (path: string): boolean => safeRelativePath(pa
 /** Extensions up to this long survive when a long name is shortened. */
 const maxKeptExtensionChars = 16
 
-/** The first `maxChars` UTF-16 units of `text`, never splitting a surrogate pair. */
-const truncateCodePoints = (text: string, maxChars: number): string => {
+/** A length bound in UTF-16 units and in UTF-8 bytes. */
+interface Bound {
+  chars: number
+  bytes: number
+}
+
+/** The longest prefix of `text` within `bound`, never splitting a surrogate pair. */
+const truncateCodePoints = (text: string, bound: Bound): string => {
   let kept = ''
+  let bytes = 0
   for (const codePoint of text) {
-    if (kept.length + codePoint.length > maxChars) break
+    const codePointBytes = utf8Bytes(codePoint)
+    if (kept.length + codePoint.length > bound.chars || bytes + codePointBytes > bound.bytes) break
     kept += codePoint
+    bytes += codePointBytes
   }
   return kept
 }
 
-/** Shortens a name to `maxChars`, keeping a short extension ('long….jpg'). */
-const truncateName = (name: string, maxChars: number): string => {
-  if (name.length <= maxChars) return name
+/** Shortens a name to `bound`, keeping a short extension ('long….jpg'). */
+const truncateName = (name: string, bound: Bound): string => {
+  if (name.length <= bound.chars && utf8Bytes(name) <= bound.bytes) return name
   const dot = name.lastIndexOf('.')
   const extension = dot > 0 ? name.slice(dot) : ''
   if (extension.length === 0 || extension.length > maxKeptExtensionChars) {
-    return truncateCodePoints(name, maxChars)
+    return truncateCodePoints(name, bound)
   }
-  return truncateCodePoints(name.slice(0, dot), maxChars - extension.length) + extension
+  const stemBound = {
+    chars: bound.chars - extension.length,
+    bytes: bound.bytes - utf8Bytes(extension),
+  }
+  return truncateCodePoints(name.slice(0, dot), stemBound) + extension
 }
 
 const stripTrailingDotsAndSpaces = (name: string): string => name.replace(/[. ]+$/u, '')
@@ -90,14 +112,19 @@ const stripTrailingDotsAndSpaces = (name: string): string => name.replace(/[. ]+
  * '_', trailing dots and spaces go, reserved names get a leading '_', long names are shortened.
  * A name that is safe already comes back unchanged.
  */
-export const safeFileName = (name: string, fallback = 'unnamed'): string => {
+export const safeFileName = (
+  name: string,
+  fallback = 'unnamed',
+  maxBytes = maxFileNameBytes,
+): string => {
+  const bound = { chars: maxFileNameChars, bytes: Math.min(maxBytes, maxFileNameBytes) }
   const cleaned = name
     .replace(new RegExp(bidiControls.source, 'gu'), '')
     .replace(new RegExp(forbiddenCharacters.source, 'gu'), '_')
     .replace(new RegExp(loneSurrogate.source, 'gu'), '_')
-  let safe = stripTrailingDotsAndSpaces(truncateName(cleaned, maxFileNameChars)) || fallback
+  let safe = stripTrailingDotsAndSpaces(truncateName(cleaned, bound)) || fallback
   if (reservedName.test(safe)) {
-    safe = stripTrailingDotsAndSpaces(truncateName(`_${safe}`, maxFileNameChars)) || fallback
+    safe = stripTrailingDotsAndSpaces(truncateName(`_${safe}`, bound)) || fallback
   }
   return safe
 }
@@ -113,4 +140,35 @@ export const sanitizeRelativePath = (path: string): string | null => {
     .filter((segment) => segment !== '' && segment !== '.')
     .map((segment) => safeFileName(segment))
   return segments.length === 0 ? null : segments.join('/')
+}
+
+/** Extensions Chromium refuses to write through File System Access (shell links, DLL redirection). */
+const blockedExtension = /\.(lnk|local)$/iu
+
+/** Used when nothing of a name survives. */
+export const fallbackSavedName = 'file'
+
+/**
+ * The name a received file (or a folder on its path) is saved under, in a picked folder, a zip or a
+ * download: safeFileName within maxSavedNameBytes (room for a ' (99)' suffix and the '.crswap'
+ * Chromium adds to its swap files), with a shell-link extension defused ('x.lnk' → 'x.lnk_').
+ */
+export const savedName = (name: string): string => {
+  const safe = safeFileName(name, fallbackSavedName, maxSavedNameBytes)
+  return blockedExtension.test(safe) ? `${safe}_` : safe
+}
+
+/**
+ * Where a received file is saved, as segments under the destination, the last one its name. The
+ * offered path is kept only when it is a safe relative path (every segment safe: no '..', no
+ * absolute path, no drive letter) of at most maxSavedFolderDepth folders; otherwise the file is
+ * saved at the top, under its name alone. Every segment goes through savedName.
+ */
+export const savedPath = (path: string | undefined, name: string): string[] => {
+  const safe = path === undefined ? null : safeRelativePath(path)
+  const segments = safe?.split('/') ?? []
+  if (segments.length === 0 || segments.length > maxSavedFolderDepth + 1) {
+    return [savedName(name)]
+  }
+  return segments.map(savedName)
 }

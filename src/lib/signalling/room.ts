@@ -38,6 +38,11 @@ export interface PeerRoom {
   readonly roomId: string
   /** The route and round-trip time of the connection to a peer; null if it has none. */
   connectionDetails(peerId: string): Promise<ConnectionDetails | null>
+  /**
+   * Closes the connection to a peer (one blocked for breaking the protocol). Trystero may connect
+   * to it again when it announces itself; whoever blocked it refuses that connection the same way.
+   */
+  disconnect(peerId: string): void
   leave(): Promise<void>
 }
 
@@ -118,6 +123,7 @@ export const createPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents)
         return null
       }
     },
+    disconnect: (peerId) => room.getPeers()[peerId]?.close(),
     leave: () => room.leave(),
   }
 }

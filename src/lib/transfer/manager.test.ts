@@ -5,6 +5,7 @@ import {
   bulkHighWaterBytes,
   chunkBytes,
   maxFrameBytes,
+  maxPendingOffersPerPeer,
   maxTextChars,
   windowBytes,
 } from '../protocol/limits.ts'
@@ -249,6 +250,26 @@ describe('ending early', () => {
     })
     expect(h.latest('bob', id)).toMatchObject({ state: 'declined', endedBy: 'local' })
     expect(h.sinks).toEqual([])
+  })
+
+  it('declines offers beyond the pending bound as busy, and reports each as a refusal', async () => {
+    const h = createHarness()
+    const ids = Array.from({ length: maxPendingOffersPerPeer + 3 }, (_, i) =>
+      h.alice.sendFiles('bob', [outgoing(randomBytes(10, i), `f${i}`)]),
+    )
+    await h.until(
+      () => ids.every((id) => isEnded(h.latest('alice', id)) || h.latest('bob', id)),
+      'every offer answered',
+    )
+    const waiting = ids.filter((id) => h.latest('bob', id)?.state === 'offered')
+    const busy = ids.filter((id) => h.latest('alice', id)?.declineReason === 'busy')
+    expect(waiting).toEqual(ids.slice(0, maxPendingOffersPerPeer))
+    expect(busy).toEqual(ids.slice(maxPendingOffersPerPeer))
+    expect(h.protocolErrors('bob')).toEqual(['rate-limited', 'rate-limited', 'rate-limited'])
+    // Answering one makes room for another.
+    h.bob.decline(ids[0] ?? '')
+    const next = h.alice.sendFiles('bob', [outgoing(randomBytes(10, 99), 'next')])
+    await h.until(() => h.latest('bob', next)?.state === 'offered', 'the next offer')
   })
 
   it('declines with a reason', async () => {

@@ -11,7 +11,12 @@ import {
 } from '../protocol/control.ts'
 import { ProtocolError } from '../protocol/errors.ts'
 import { decodeFrame } from '../protocol/frame.ts'
-import { maxControlMessageBytes, maxReasonChars, progressIntervalMs } from '../protocol/limits.ts'
+import {
+  maxControlMessageBytes,
+  maxPendingOffersPerPeer,
+  maxReasonChars,
+  progressIntervalMs,
+} from '../protocol/limits.ts'
 import { safeFileName, sanitizeRelativePath } from '../protocol/paths.ts'
 import type { TransferHooks } from './hooks.ts'
 import { createIncomingTransfer, type IncomingTransfer } from './incoming.ts'
@@ -240,6 +245,16 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     }
   }
 
+  const pendingOffersFrom = (peerId: string): number => {
+    let pending = 0
+    for (const transfer of transfers.values()) {
+      if (transfer.peerId === peerId && transfer.direction === 'receive') {
+        if (transfer.state === 'offered') pending++
+      }
+    }
+    return pending
+  }
+
   const receiveOffer = (
     peerId: string,
     id: string,
@@ -248,6 +263,16 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
   ): void => {
     if (transfers.has(id)) {
       refuse(peerId, new ProtocolError('bad-state', `transfer ${id} exists already`))
+      return
+    }
+    if (pendingOffersFrom(peerId) >= maxPendingOffersPerPeer) {
+      emit({
+        type: 'protocol-error',
+        peerId,
+        code: 'rate-limited',
+        detail: `over ${maxPendingOffersPerPeer} offers waiting for an answer`,
+      })
+      sendTo(peerId, { type: 'decline', transfer: id, reason: 'busy' })
       return
     }
     const now = deps.nowMs()

@@ -1,8 +1,8 @@
 /**
  * Sinks that write received files straight to a place the person picked (File System Access:
  * showSaveFilePicker for one file, showDirectoryPicker for several), through createWritable().
- * Paths in a picked folder come from the peer, so they are sanitized before they touch the disk,
- * and existing files are never overwritten.
+ * Paths in a picked folder come from the peer, so they go through protocol/paths.ts (savedPath)
+ * before they touch the disk, and existing files are never overwritten.
  */
 import {
   createLazySink,
@@ -12,6 +12,7 @@ import {
   type DirectoryHandleLike,
   type FileHandleLike,
 } from './disk-sink.ts'
+import { fallbackSavedName, savedName, savedPath } from '../protocol/paths.ts'
 import type { OfferedFile, Sink } from './types.ts'
 
 /** Where the person chose to save a transfer's files. */
@@ -21,94 +22,8 @@ export type Destination =
   /** A folder (showDirectoryPicker); each file goes to its relative path inside it. */
   | { kind: 'folder'; handle: DirectoryHandleLike }
 
-/**
- * Longest file or folder name we create, in UTF-8 bytes: most file systems allow 255, and this
- * leaves room for a " (99)" suffix and the ".crswap" Chromium adds to its swap files.
- */
-export const maxPickedNameBytes = 200
-/** Deepest folder nesting recreated in a picked folder; deeper folders are dropped from the path. */
-export const maxPickedFolderDepth = 32
 /** Tries at "name (n).ext" before giving up on a free name. */
 export const maxNameAttempts = 100
-/** Used when nothing of a name survives sanitizing. */
-export const fallbackFileName = 'file'
-
-/** Characters Windows forbids in names (the separators '/' and '\' included). */
-const windowsForbidden = new Set(['<', '>', ':', '"', '/', '\\', '|', '?', '*'])
-/** Names Windows reserves for devices, with or without an extension. */
-const windowsReserved = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i
-/** Extensions Chromium refuses to write (shell links): such names get a harmless suffix. */
-const blockedExtensions = /\.(lnk|local)$/i
-/** Longest extension kept whole when a long name is shortened. */
-const maxKeptExtensionChars = 16
-
-/** Control characters (C0, DEL, C1) and the invisible bidi controls that can disguise an extension. */
-const isHiddenChar = (codePoint: number): boolean =>
-  codePoint <= 0x1f ||
-  (codePoint >= 0x7f && codePoint <= 0x9f) ||
-  codePoint === 0x200e ||
-  codePoint === 0x200f ||
-  (codePoint >= 0x202a && codePoint <= 0x202e) ||
-  (codePoint >= 0x2066 && codePoint <= 0x2069)
-
-const utf8Bytes = (text: string): number => new TextEncoder().encode(text).length
-
-/** The longest prefix of `text` of at most `maxBytes` UTF-8 bytes, cut between code points. */
-const truncateUtf8 = (text: string, maxBytes: number): string => {
-  let bytes = 0
-  let result = ''
-  for (const char of text) {
-    bytes += utf8Bytes(char)
-    if (bytes > maxBytes) break
-    result += char
-  }
-  return result
-}
-
-/** Windows drops trailing dots and spaces, which would make two names one. */
-const trimName = (name: string): string => name.trim().replace(/[. ]+$/, '')
-
-/** Shortens a name to maxPickedNameBytes, keeping a short extension. */
-const boundName = (name: string): string => {
-  if (utf8Bytes(name) <= maxPickedNameBytes) return name
-  const dot = name.lastIndexOf('.')
-  const extension = dot > 0 && name.length - dot <= maxKeptExtensionChars ? name.slice(dot) : ''
-  const stem = extension === '' ? name : name.slice(0, dot)
-  return trimName(truncateUtf8(stem, maxPickedNameBytes - utf8Bytes(extension))) + extension
-}
-
-/**
- * One path segment made safe to create on any common file system: hidden characters stripped,
- * characters Windows forbids replaced by '_', trailing dots and spaces dropped, device names and
- * blocked extensions defused, length bounded. '' when nothing is left ('', '.', '..').
- */
-export const sanitizeName = (segment: string): string => {
-  let name = ''
-  for (const char of segment) {
-    const codePoint = char.codePointAt(0) ?? 0
-    if (isHiddenChar(codePoint)) continue
-    name += windowsForbidden.has(char) ? '_' : char
-  }
-  name = trimName(name)
-  if (name === '' || name === '.' || name === '..') return ''
-  if (windowsReserved.test(name)) name = `_${name}`
-  if (blockedExtensions.test(name)) name = `${name}_`
-  return trimName(boundName(name))
-}
-
-/**
- * A peer's relative path ('/'-separated, the last segment the file name) as safe segments: empty,
- * '.' and '..' segments dropped (so '../x' and '/abs' stay inside the folder), each segment
- * sanitized, at most maxPickedFolderDepth folders. Never empty: the last segment is the file name.
- */
-export const sanitizeRelativePath = (path: string): string[] => {
-  const segments = path
-    .split('/')
-    .map(sanitizeName)
-    .filter((segment) => segment !== '')
-  const fileName = segments.pop() ?? fallbackFileName
-  return [...segments.slice(0, maxPickedFolderDepth), fileName]
-}
 
 /** "name (n).ext": the n-th alternative to a name that is taken. */
 const numberedName = (name: string, n: number): string => {
@@ -138,7 +53,7 @@ const freeName = async (dir: DirectoryHandleLike, name: string): Promise<string>
 }
 
 /**
- * A sink for one file of a transfer saved into a picked folder, at its sanitized relative path
+ * A sink for one file of a transfer saved into a picked folder, at its safe relative path
  * (folders created as needed). Abort removes the file, which we created.
  */
 export const createPickedFolderSink = (
@@ -146,8 +61,8 @@ export const createPickedFolderSink = (
   file: Pick<OfferedFile, 'name' | 'path' | 'type'>,
 ): Sink =>
   createLazySink(async () => {
-    const segments = sanitizeRelativePath(file.path ?? file.name)
-    const fileName = segments.pop() ?? fallbackFileName
+    const segments = savedPath(file.path, file.name)
+    const fileName = segments.pop() ?? fallbackSavedName
     let dir = root
     for (const folder of segments) dir = await dir.getDirectoryHandle(folder, { create: true })
     const name = await freeName(dir, fileName)
@@ -213,7 +128,7 @@ export const pickDestination = async (
     if (files.length === 1 && only !== undefined) {
       if (api.showSaveFilePicker === undefined) throw new Error('ferry: no showSaveFilePicker')
       const handle = await api.showSaveFilePicker({
-        suggestedName: sanitizeName(only.name) || fallbackFileName,
+        suggestedName: savedName(only.name),
         id: 'ferry-save',
         startIn: 'downloads',
       })

@@ -174,7 +174,8 @@ describe('sink factory destinations', () => {
     factory.setDestination(id, { kind: 'folder', handle: picked.root })
     await receive(factory, id, offered(0, 10, { name: 'a.txt', path: 'docs/a.txt' }))
     await receive(factory, id, offered(1, 5000, { name: 'b.bin', path: '../docs/b.bin' }))
-    expect(picked.root.files()).toEqual(['docs/a.txt', 'docs/b.bin'])
+    // A path is kept only when every segment is safe: '../docs/b.bin' is saved as 'b.bin'.
+    expect(picked.root.files()).toEqual(['b.bin', 'docs/a.txt'])
     expect(memorySinks()).toBe(0)
     expect(fs.root.files()).toEqual([])
     // Other transfers are not affected.

@@ -5,7 +5,7 @@
  */
 import { makeZip } from 'client-zip'
 import { maxFileNameChars } from '../protocol/limits.ts'
-import { safeFileName, safeRelativePath } from '../protocol/paths.ts'
+import { safeFileName, safeRelativePath, savedName, savedPath } from '../protocol/paths.ts'
 import type { TransferSnapshot } from './types.ts'
 
 /** One file of an archive: where it goes and its bytes. */
@@ -46,8 +46,8 @@ const join = (folder: string, name: string): string => (folder === '' ? name : `
 const key = (path: string): string => path.toLowerCase()
 
 /**
- * Lays files and empty folders out as an archive. Each path goes through safeRelativePath again
- * (a path that fails falls back to the file's safe name alone); then names that would collide,
+ * Lays files and empty folders out as an archive. Each path goes through savedPath (protocol/paths.ts)
+ * again (a path that fails falls back to the file's safe name alone); then names that would collide,
  * even only by case, or a file standing where another entry needs a folder, get ' (2)', ' (3)'…
  * Folders that differ only by case become one.
  */
@@ -80,10 +80,8 @@ export const zipContents = (
   }
 
   const files = sources.map((source): ZipFile => {
-    const segments = (
-      safeRelativePath(source.path ?? source.name) ?? safeFileName(source.name, 'file')
-    ).split('/')
-    const name = segments.pop() ?? 'file'
+    const segments = savedPath(source.path, source.name)
+    const name = segments.pop() ?? savedName('')
     const folder = resolveFolder(segments)
     let path = join(folder, name)
     for (let n = 2; kinds.has(key(path)); n++) path = join(folder, numbered(name, n))
@@ -94,7 +92,7 @@ export const zipContents = (
   const empty = new Set<string>()
   for (const folder of folders) {
     const safe = safeRelativePath(folder)
-    if (safe !== null) empty.add(resolveFolder(safe.split('/')))
+    if (safe !== null) empty.add(resolveFolder(safe.split('/').map(savedName)))
   }
   return { files, folders: [...empty] }
 }

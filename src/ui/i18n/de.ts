@@ -152,6 +152,13 @@ export const de = {
   'notice.relaysReachable': 'Wieder mit einem Signalisierungs-Relay verbunden.',
   'notice.joinRefused':
     'Ein Gerät wollte diesem Raum ohne den richtigen Link beitreten und wurde abgewiesen.',
+  'peer.blockedMark': 'Blockiert',
+  'peer.blockedSpoken': '{name}, blockiert',
+  'peer.blockedReason':
+    'Es hat wiederholt gesendet, was Ferry nicht annehmen kann, und wurde für diesen Besuch getrennt.',
+  'devices.blocked': 'Blockierte Geräte',
+  'notice.peerBlocked':
+    '{name} hat wiederholt gesendet, was Ferry nicht annehmen kann, und wurde getrennt und blockiert.',
   'notice.peerProtocolError':
     '{name} hat etwas gesendet, das Ferry nicht annehmen kann; es wurde abgewiesen.',
   'notice.offer': '{name} möchte dir {count, plural, one {eine Datei} other {# Dateien}} senden.',

@@ -163,6 +163,13 @@ export const en = {
     "Can't reach any signalling relay, so devices can't find each other. Check the internet connection; Ferry keeps trying.",
   'notice.relaysReachable': 'Connected to a signalling relay again.',
   'notice.joinRefused': 'A device tried to join this room without the right link, and was refused.',
+  'peer.blockedMark': 'Blocked',
+  'peer.blockedSpoken': '{name}, blocked',
+  'peer.blockedReason':
+    'It kept sending things Ferry could not accept, so it was disconnected for this visit.',
+  'devices.blocked': 'Blocked devices',
+  'notice.peerBlocked':
+    '{name} kept sending things Ferry could not accept, so it was disconnected and blocked.',
   'notice.peerProtocolError': '{name} sent something Ferry could not accept; it was refused.',
   'notice.offer': '{name} wants to send you {count, plural, one {a file} other {# files}}.',
   'notice.autoAccepted':

@@ -151,6 +151,13 @@ export const fr = {
   'notice.relaysReachable': 'De nouveau connecté à un relais de signalisation.',
   'notice.joinRefused':
     'Un appareil a tenté de rejoindre ce salon sans le bon lien et a été refusé.',
+  'peer.blockedMark': 'Bloqué',
+  'peer.blockedSpoken': '{name}, bloqué',
+  'peer.blockedReason':
+    'Il a envoyé à plusieurs reprises ce que Ferry ne peut pas accepter ; il a été déconnecté pour cette visite.',
+  'devices.blocked': 'Appareils bloqués',
+  'notice.peerBlocked':
+    '{name} a envoyé à plusieurs reprises ce que Ferry ne peut pas accepter ; il a été déconnecté et bloqué.',
   'notice.peerProtocolError':
     '{name} a envoyé quelque chose que Ferry ne peut pas accepter ; cela a été refusé.',
   'notice.offer': '{name} veut vous envoyer {count, plural, one {un fichier} other {# fichiers}}.',

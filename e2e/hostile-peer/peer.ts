@@ -1,0 +1,298 @@
+/**
+ * A scripted hostile peer for the @hostile e2e test: a page that uses Trystero directly (bundled by
+ * the test with esbuild, not part of the app), joins the app's link room with the link's password,
+ * speaks on the same action ('ctl') and the same negotiated bulk channel (id 64) as the app
+ * (src/lib/signalling/room.ts, bulk-channel.ts), and sends what an honest Ferry never would.
+ * The test drives it through `window.hostile`.
+ */
+import { joinRoom, type JsonValue, type Room } from 'trystero'
+import { encodeFrame } from '../../src/lib/protocol/frame.ts'
+import { newTransferId } from '../../src/lib/protocol/ids.ts'
+
+/** What the app answered, as it arrived. */
+interface Received {
+  atMs: number
+  from: string
+  message: unknown
+}
+
+/** One hostile case: what is sent, and what code or answer we expect the app to refuse it with. */
+export interface HostileCase {
+  name: string
+  /** A control message (an object, or a string sent as JSON text), or bulk frame bytes. */
+  send: { control: unknown } | { frame: Uint8Array }
+  expect: string
+}
+
+export interface CaseResult {
+  name: string
+  expected: string
+  /** The app's answers that arrived after the case was sent and before the next one. */
+  answers: string[]
+}
+
+const received: Received[] = []
+let room: Room | null = null
+const peerNames = new Map<string, string>()
+const bulkChannels = new Map<string, RTCDataChannel>()
+let sendAction: ((data: JsonValue, peerId: string) => Promise<unknown>) | null = null
+
+const describeAnswer = (message: unknown): string => {
+  if (typeof message !== 'object' || message === null) return JSON.stringify(message)
+  const record = message as Record<string, unknown>
+  switch (record['type']) {
+    case 'error':
+      return `error ${String(record['code'])}${record['transfer'] === undefined ? '' : ' (transfer failed)'}`
+    case 'decline':
+      return `decline ${String(record['reason'])}`
+    default:
+      return String(record['type'])
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+const fileOf = (name: string, size: unknown = 1) => ({ index: 0, name, size, type: '' })
+const offerOf = (files: unknown, transfer = newTransferId()) => ({ type: 'offer', transfer, files })
+
+/** Every hostile control message and frame, in the order they are sent. */
+const hostileCases = (): HostileCase[] => {
+  const control = (name: string, message: unknown, expect: string): HostileCase => ({
+    name,
+    send: { control: message },
+    expect,
+  })
+  const unsafe = (label: string, name: string, expect = 'decline invalid'): HostileCase =>
+    control(`unsafe name: ${label}`, offerOf([fileOf(name)]), expect)
+  const unsafePath = (label: string, path: string, name: string): HostileCase =>
+    control(`unsafe path: ${label}`, offerOf([{ ...fileOf(name), path }]), 'decline invalid')
+  return [
+    control('malformed JSON (text)', '{"type":"offer","transfer":', 'error malformed-json'),
+    control('JSON that is not an object', '[1,2,3]', 'error not-an-object'),
+    control('unknown message type', { type: 'give-me-your-files' }, 'error unknown-type'),
+    control('no type at all', { transfer: newTransferId() }, 'error unknown-type'),
+    control(
+      'hello of another version',
+      { type: 'hello', version: 99, name: 'x' },
+      'error unsupported-version',
+    ),
+    control(
+      'wrong field type: hello.name a number',
+      { type: 'hello', version: 1, name: 42, device: 'phone' },
+      'error invalid-field',
+    ),
+    control('wrong field type: offer.files a string', offerOf('all of them'), 'decline invalid'),
+    control(
+      'wrong field type: ack.offset a string',
+      { type: 'ack', transfer: newTransferId(), file: 0, offset: '0' },
+      'error invalid-field',
+    ),
+    control(
+      'wrong field type: transfer id not an id',
+      { type: 'accept', transfer: '../../../' },
+      'error invalid-field',
+    ),
+    control(
+      '10 MB file name',
+      offerOf([fileOf('n'.repeat(10 * 1024 * 1024))]),
+      'decline too-large',
+    ),
+    control('offer of a million files', offerOf(new Array(1_000_000).fill(0)), 'decline too-large'),
+    control('negative size', offerOf([fileOf('neg.bin', -1)]), 'decline invalid'),
+    control(
+      'NaN size (JSON sends null)',
+      offerOf([fileOf('nan.bin', Number.NaN)]),
+      'decline invalid',
+    ),
+    control(
+      'NaN size (as JSON text)',
+      `{"type":"offer","transfer":"${newTransferId()}","files":[{"index":0,"name":"nan.bin","size":NaN,"type":""}]}`,
+      'error malformed-json',
+    ),
+    control('size 2^60', offerOf([fileOf('huge.bin', 2 ** 60)]), 'decline invalid'),
+    control('size 2^50 + 1', offerOf([fileOf('huge.bin', 2 ** 50 + 1)]), 'decline too-large'),
+    control(
+      'sizes adding up past 2^50',
+      offerOf([{ ...fileOf('a', 2 ** 49 + 1) }, { ...fileOf('b', 2 ** 49), index: 1 }]),
+      'decline invalid',
+    ),
+    unsafe('../ traversal', '../../etc/passwd'),
+    unsafe('absolute path', '/etc/passwd'),
+    unsafe('drive letter', 'C:\\Windows\\win.ini'),
+    unsafe('UNC path', '\\\\server\\share\\x.txt'),
+    unsafe('NUL byte', 'a\u0000b.txt'),
+    unsafe('control character', 'bell\u0007.txt'),
+    unsafe('bidi override U+202E', 'invoice\u202Efdp.exe'),
+    unsafe('bidi isolate U+2066', 'photo\u2066gpj.exe\u2069'),
+    unsafe('device name CON', 'CON'),
+    unsafe('device name nul.txt', 'nul.txt'),
+    unsafe('device name COM1.log', 'COM1.log'),
+    unsafe('device name LPT9', 'LPT9'),
+    unsafe('trailing dot', 'trailing.'),
+    unsafe('trailing space', 'trailing '),
+    unsafe('name of 300 chars', 'x'.repeat(300), 'decline too-large'),
+    unsafe('name of 100 CJK chars (300 UTF-8 bytes)', '日'.repeat(100), 'decline too-large'),
+    unsafePath('.. in a folder path', 'ok/../../escape.txt', 'escape.txt'),
+    unsafePath('absolute folder path', '/tmp/abs.txt', 'abs.txt'),
+    control(
+      'ack for an unknown transfer',
+      { type: 'ack', transfer: newTransferId(), file: 0, offset: 5 },
+      'error unknown-transfer',
+    ),
+    {
+      name: 'bulk frame for an unknown transfer',
+      send: {
+        frame: encodeFrame({
+          transferId: newTransferId(),
+          file: 0,
+          offset: 0,
+          payload: new Uint8Array(100),
+        }),
+      },
+      expect: 'error unknown-transfer',
+    },
+    {
+      name: 'bulk frame of 5 garbage bytes',
+      send: { frame: new Uint8Array([1, 2, 3, 4, 5]) },
+      expect: 'error truncated-frame',
+    },
+    {
+      name: 'bulk frame declaring a 1 GB payload',
+      send: {
+        frame: (() => {
+          const frame = encodeFrame({
+            transferId: newTransferId(),
+            file: 0,
+            offset: 0,
+            payload: new Uint8Array(0),
+          })
+          new DataView(frame.buffer).setUint32(30, 2 ** 30)
+          return frame
+        })(),
+      },
+      expect: 'error oversized-frame',
+    },
+  ]
+}
+
+const waitForAnswer = async (sinceIndex: number, minMs: number, maxMs: number): Promise<void> => {
+  const startMs = performance.now()
+  while (performance.now() - startMs < maxMs) {
+    if (received.length > sinceIndex && performance.now() - startMs >= minMs) return
+    await sleep(20)
+  }
+}
+
+const api = {
+  join(appId: string, relayUrls: string[], roomId: string, password: string): void {
+    room = joinRoom(
+      { appId, password, relayConfig: { urls: relayUrls }, rtcConfig: { iceServers: [] } },
+      roomId,
+    )
+    const action = room.makeAction<JsonValue>('ctl')
+    action.onMessage = (data, { peerId }) => {
+      received.push({ atMs: performance.now(), from: peerId, message: data })
+      const record = data as Record<string, unknown> | null
+      if (record?.['type'] === 'hello' && typeof record['name'] === 'string') {
+        peerNames.set(peerId, record['name'])
+      }
+    }
+    sendAction = (data, peerId) => action.send(data, { target: peerId })
+    room.onPeerJoin = (peerId) => {
+      const connection = room?.getPeers()[peerId]
+      if (!connection) return
+      const channel = connection.createDataChannel('ferry-bulk', { negotiated: true, id: 64 })
+      channel.binaryType = 'arraybuffer'
+      bulkChannels.set(peerId, channel)
+    }
+  },
+
+  /** The peer id of the device that said hello with this name, once its bulk channel is open. */
+  async peerNamed(name: string): Promise<string> {
+    for (;;) {
+      for (const [peerId, peerName] of peerNames) {
+        if (peerName === name && bulkChannels.get(peerId)?.readyState === 'open') return peerId
+      }
+      await sleep(50)
+    }
+  },
+
+  async send(peerId: string, message: unknown): Promise<void> {
+    await sendAction?.(message as JsonValue, peerId)
+  },
+
+  sendFrame(peerId: string, bytes: Uint8Array): void {
+    bulkChannels.get(peerId)?.send(bytes as Uint8Array<ArrayBuffer>)
+  },
+
+  /** Sends every case in turn, waiting for the app's answer to each (at most 20 s). */
+  async runCases(peerId: string): Promise<CaseResult[]> {
+    const results: CaseResult[] = []
+    for (const hostile of hostileCases()) {
+      const since = received.length
+      if ('control' in hostile.send) await api.send(peerId, hostile.send.control)
+      else api.sendFrame(peerId, hostile.send.frame)
+      // At least 150 ms apart: offers stay under the app's rate limit, so each one is judged. Every
+      // case is answered; a big one (10 MB) may take seconds on a loaded machine.
+      await waitForAnswer(since, 150, 20_000)
+      results.push({
+        name: hostile.name,
+        expected: hostile.expect,
+        answers: received.slice(since).map((answer) => describeAnswer(answer.message)),
+      })
+    }
+    return results
+  },
+
+  /** Offers a 10-byte file; resolves with its transfer id once the app accepts it. */
+  async offerSmallFile(peerId: string, name: string): Promise<string> {
+    const transfer = newTransferId()
+    await api.send(peerId, offerOf([fileOf(name, 10)], transfer))
+    return transfer
+  },
+
+  async accepted(transfer: string): Promise<void> {
+    for (;;) {
+      const accept = received.find((answer) => {
+        const record = answer.message as Record<string, unknown> | null
+        return record?.['type'] === 'accept' && record['transfer'] === transfer
+      })
+      if (accept) return
+      await sleep(50)
+    }
+  },
+
+  /** Sends a frame reaching past the offered size; returns the app's answers. */
+  async sendPastEnd(peerId: string, transfer: string): Promise<string[]> {
+    const since = received.length
+    api.sendFrame(
+      peerId,
+      encodeFrame({ transferId: transfer, file: 0, offset: 0, payload: new Uint8Array(20) }),
+    )
+    await waitForAnswer(since, 150, 3000)
+    return received.slice(since).map((answer) => describeAnswer(answer.message))
+  },
+
+  /** Sends `count` valid offers as fast as Trystero takes them; resolves when all are handed over. */
+  async flood(peerId: string, count: number): Promise<{ sent: number; failed: number }> {
+    const sends = Array.from({ length: count }, (_, i) =>
+      api.send(peerId, offerOf([fileOf(`flood-${i}.txt`, 1)])).then(
+        () => true,
+        () => false,
+      ),
+    )
+    const outcomes = await Promise.all(sends)
+    return { sent: outcomes.filter(Boolean).length, failed: outcomes.filter((ok) => !ok).length }
+  },
+
+  /** Whether the connection to a peer is still there. */
+  connected(peerId: string): boolean {
+    return room?.getPeers()[peerId]?.connectionState === 'connected'
+  },
+
+  answers(): string[] {
+    return received.map((answer) => describeAnswer(answer.message))
+  },
+}
+
+Object.assign(globalThis, { hostile: api })
