@@ -1,10 +1,11 @@
 /** Composition root: builds the core, mounts the UI, registers the service worker. */
 import { mount } from 'svelte'
-import { createFerry } from './lib/ferry.ts'
+import { createFerry, type Ferry } from './lib/ferry.ts'
 import {
   buildTimeOverrides,
   parseOverrides,
   resolveConfig,
+  savedSettingsOverrides,
   urlOverrides,
   type ConfigOverrides,
 } from './lib/signalling/config.ts'
@@ -14,7 +15,7 @@ import { createPeerRoom, relayConnectionCount } from './lib/signalling/room.ts'
 import { createFaultInjector } from './lib/transfer/fault-injection.ts'
 import { loadDeviceCertificate } from './lib/storage/certificate.ts'
 import { createPreferencesStore } from './lib/storage/preferences.ts'
-import { createSettingsStore } from './lib/storage/settings.ts'
+import { createConnectionSettingsStore, createSettingsStore } from './lib/storage/settings.ts'
 import { createTrustStore } from './lib/storage/trust.ts'
 import { createTransferManager } from './lib/transfer/manager.ts'
 import { createSha256Hasher } from './lib/transfer/hashing.ts'
@@ -24,6 +25,7 @@ import { createSinkFactory } from './lib/transfer/sink-factory.ts'
 import { checkFreeSpace } from './lib/transfer/free-space.ts'
 import { canPickDestination, pickDestination } from './lib/transfer/picked-sink.ts'
 import type { Receiving } from './ui/receiving.ts'
+import type { ConnectionSettingsPort } from './ui/connection-settings.ts'
 import { newTransferId } from './lib/protocol/ids.ts'
 import { registerServiceWorker } from './lib/pwa/register.ts'
 import App from './ui/App.svelte'
@@ -79,9 +81,15 @@ const start = async () => {
   const target = document.getElementById('app')
   if (!target) throw new Error('ferry: #app element missing')
 
+  const connectionSettings = createConnectionSettingsStore()
+  const [served, saved] = await Promise.all([
+    loadServedConfig(),
+    connectionSettings.load().then(savedSettingsOverrides),
+  ])
   const config = resolveConfig(
     buildTimeOverrides(import.meta.env),
-    await loadServedConfig(),
+    served,
+    saved,
     urlOverrides(new URL(location.href)),
   )
   const preferences = new PreferencesState(createPreferencesStore(localStorageOrNull()), () =>
@@ -150,7 +158,12 @@ const start = async () => {
     },
     release: (transferId) => void sinks.release(transferId),
   }
-  mount(App, { target, props: { app, ferry, receiving, preferences } })
+  const connection: ConnectionSettingsPort = {
+    load: () => connectionSettings.load().then(savedSettingsOverrides),
+    save: (overrides) => connectionSettings.save(overrides),
+    reset: () => connectionSettings.clear(),
+  }
+  mount(App, { target, props: { app, ferry, receiving, preferences, connection } })
   await ferry.start(parseRoomFragment(location.hash))
   // Opening another room's link in this tab switches rooms.
   addEventListener('hashchange', () => {
@@ -170,7 +183,40 @@ const start = async () => {
   // A network that comes back may be another network, with another nearby room. (navigator.onLine
   // alone says little: it is true behind a captive portal, false in a sandbox with loopback only.)
   addEventListener('online', () => void ferry.retryNearby())
+  parkNearbyWhileHidden(ferry, config.nearbyHiddenLeaveMs)
   registerServiceWorker()
+}
+
+/**
+ * Relay etiquette: a page hidden for long leaves its nearby room (tried again every period while
+ * a device is still connected through it) and looks for it again as soon as it is shown. The
+ * link room stays: someone may be about to open the link.
+ */
+const parkNearbyWhileHidden = (ferry: Ferry, periodMs: number) => {
+  let timer: ReturnType<typeof setInterval> | undefined
+  let parked = false
+  const unpark = () => {
+    if (!parked) return
+    parked = false
+    void ferry.retryNearby()
+  }
+  document.addEventListener('visibilitychange', () => {
+    clearInterval(timer)
+    timer = undefined
+    if (document.visibilityState === 'visible') {
+      unpark()
+      return
+    }
+    timer = setInterval(() => {
+      void ferry.parkNearby().then((left) => {
+        if (!left) return
+        clearInterval(timer)
+        parked = true
+        // Shown again while leaving: come back at once.
+        if (document.visibilityState === 'visible') unpark()
+      })
+    }, periodMs)
+  })
 }
 
 void start()

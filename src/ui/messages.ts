@@ -3,6 +3,8 @@
  * codes and data; only the UI knows words.
  */
 import type { NearbyStatus, Notice, RoomKind } from '../lib/ferry.ts'
+import type { ConnectionFormError } from '../lib/signalling/connection-form.ts'
+import type { ConnectionRoute } from '../lib/signalling/connection-stats.ts'
 import { ProtocolError } from '../lib/protocol/errors.ts'
 import type { DeviceKind, TransferSnapshot } from '../lib/transfer/types.ts'
 import { t } from './i18n/i18n.svelte.ts'
@@ -20,6 +22,41 @@ export const noticeText = (notice: Notice): string => {
       return t('notice.peerProtocolError', { name: notice.peerName || t('app.anotherDevice') })
     case 'peer-blocked':
       return t('notice.peerBlocked', { name: notice.peerName || t('app.anotherDevice') })
+    case 'peer-unreachable':
+      return peerUnreachableText(notice.turnConfigured)
+  }
+}
+
+/** A device was found through the relays, but no WebRTC route to it worked. */
+export const peerUnreachableText = (turnConfigured: boolean): string =>
+  t(turnConfigured ? 'notice.peerUnreachableWithTurn' : 'notice.peerUnreachable')
+
+const routeKeys: Record<ConnectionRoute, MessageKey> = {
+  direct: 'connection.routeDirect',
+  relayed: 'connection.routeRelayed',
+  unknown: 'connection.routeUnknown',
+}
+
+/** A connection's route, in words. */
+export const routeText = (route: ConnectionRoute): string => t(routeKeys[route])
+
+/** Why a connection setting was refused, next to its field. */
+export const connectionFormErrorText = (error: ConnectionFormError): string => {
+  switch (error.code) {
+    case 'invalid-url': {
+      const entries = error.entries.join(', ')
+      if (error.field === 'relays') return t('connectionSettings.errorRelay', { entries })
+      if (error.field === 'stunUrls') return t('connectionSettings.errorStun', { entries })
+      return t('connectionSettings.errorTurn', { entries })
+    }
+    case 'too-many':
+      return t('connectionSettings.errorTooMany', { max: error.max })
+    case 'missing':
+      return t('connectionSettings.errorCredentialsMissing')
+    case 'too-long':
+      return t('connectionSettings.errorCredentialsTooLong')
+    case 'no-turn-server':
+      return t('connectionSettings.errorNoTurn')
   }
 }
 

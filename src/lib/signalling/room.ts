@@ -7,10 +7,12 @@ import { defaultRelayUrls, getRelaySockets, joinRoom, type JsonValue, type Room 
 import type { ControlMessage, PeerPort } from '../transfer/types.ts'
 import { bulkChannelFor } from './bulk-channel.ts'
 import type { FerryConfig } from './config.ts'
+import { readConnectionDetails, type ConnectionDetails } from './connection-stats.ts'
 import type { SessionDescriptions } from './verification.ts'
 
 /** Trystero action names are at most 12 bytes. */
 const controlActionName = 'ctl'
+const unreachablePrefix = 'could not connect to peer'
 
 export interface PeerRoomEvents {
   /**
@@ -25,6 +27,11 @@ export interface PeerRoomEvents {
   onControl(peerId: string, raw: unknown): void
   /** Trystero could not complete a join with a peer (wrong secret, failed handshake). */
   onJoinError(detail: string): void
+  /**
+   * A peer answered through the relays, but no WebRTC route between the two devices worked (no
+   * direct path, and no TURN server that both could use).
+   */
+  onPeerUnreachable(peerId: string): void
 }
 
 export interface PeerRoom {
@@ -34,6 +41,8 @@ export interface PeerRoom {
    * to it again when it announces itself; whoever blocked it refuses that connection the same way.
    */
   disconnect(peerId: string): void
+  /** The route and round-trip time of the connection to a peer; null if it has none. */
+  connectionDetails(peerId: string): Promise<ConnectionDetails | null>
   leave(): Promise<void>
 }
 
@@ -70,11 +79,19 @@ export const createPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents)
       // this certificate.
       rtcConfig: {
         iceServers: config.iceServers,
+        iceTransportPolicy: config.iceTransportPolicy,
         ...(certificate ? { certificates: [certificate] } : {}),
       },
     },
     roomId,
-    { onJoinError: ({ error }) => events.onJoinError(error) },
+    {
+      onJoinError: ({ error, peerId }) => {
+        // Trystero's words when descriptions were exchanged but no ICE candidate pair worked
+        // (node_modules/@trystero-p2p/core/dist/signal-handler.mjs, getSdpExchangeConnectionError).
+        if (error.startsWith(unreachablePrefix)) events.onPeerUnreachable(peerId)
+        else events.onJoinError(error)
+      },
+    },
   )
 
   const control = room.makeAction<JsonValue>(controlActionName)
@@ -97,6 +114,16 @@ export const createPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents)
   return {
     roomId,
     disconnect: (peerId) => room.getPeers()[peerId]?.close(),
+    connectionDetails: async (peerId) => {
+      const connection = room.getPeers()[peerId]
+      if (!connection) return null
+      try {
+        return readConnectionDetails(await connection.getStats())
+      } catch {
+        // A connection closing under us has no stats to give.
+        return null
+      }
+    },
     leave: () => room.leave(),
   }
 }

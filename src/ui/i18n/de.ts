@@ -187,4 +187,49 @@ export const de = {
   'notice.emptyFoldersOnly':
     'Dieser Ordner enthält keine Dateien, nur leere Ordner. Es gibt also nichts zu senden.',
   'notice.emptyFolder': 'Dieser Ordner ist leer. Es gibt also nichts zu senden.',
+
+  // Connections: details, settings, devices that cannot connect
+  'notice.peerUnreachable':
+    'Ein Gerät wurde gefunden, konnte sich aber nicht über WebRTC verbinden: Dieses Netzwerk braucht einen TURN-Server. Füge einen in den Verbindungseinstellungen hinzu.',
+  'notice.peerUnreachableWithTurn':
+    'Ein Gerät wurde gefunden, konnte sich aber selbst über den TURN-Server nicht verbinden. Prüfe seine Adressen und Zugangsdaten in den Verbindungseinstellungen.',
+  'connection.summary': 'Verbindung',
+  'connection.label': 'Verbindung zu {name}',
+  'connection.route': 'Weg',
+  'connection.routeDirect': 'Direkt',
+  'connection.routeRelayed': 'Über einen TURN-Server weitergeleitet',
+  'connection.routeUnknown': 'Noch unbekannt',
+  'connection.roundTrip': 'Umlaufzeit',
+  'connection.roundTripMs': '{ms} ms',
+  'connection.relays': 'Signalisierungs-Relays',
+  'connection.relaysCount': '{open} von {total} verbunden',
+  'connectionSettings.heading': 'Verbindungseinstellungen',
+  'connectionSettings.intro':
+    'Relays machen Geräte miteinander bekannt; STUN- und TURN-Server helfen ihnen, sich zu verbinden. Lass ein Feld leer, um Ferrys Standardwerte zu nutzen. Änderungen gelten, sobald Ferry neu startet.',
+  'connectionSettings.relays': 'Relays (eine wss://-Adresse pro Zeile)',
+  'connectionSettings.stunUrls': 'STUN-Server (einer pro Zeile)',
+  'connectionSettings.turn': 'TURN-Server',
+  'connectionSettings.turnUrls': 'Adressen (eine pro Zeile)',
+  'connectionSettings.username': 'Benutzername',
+  'connectionSettings.credential': 'Zugangsdaten',
+  'connectionSettings.relayOnly': 'Alles über den TURN-Server senden',
+  'connectionSettings.reset': 'Auf Standardwerte zurücksetzen',
+  'connectionSettings.save': 'Speichern',
+  'connectionSettings.invalid':
+    'Einige Einstellungen müssen korrigiert werden; nichts wurde gespeichert.',
+  'connectionSettings.saved': 'Gespeichert. Sie gelten, sobald Ferry neu startet.',
+  'connectionSettings.resetDone':
+    'Zurück auf den Standardwerten. Sie gelten, sobald Ferry neu startet.',
+  'connectionSettings.restart': 'Ferry jetzt neu starten',
+  'connectionSettings.saveFailed': 'Dieser Browser hat die Einstellungen nicht gespeichert.',
+  'connectionSettings.errorRelay': 'Keine Relay-Adresse (wss://…): {entries}',
+  'connectionSettings.errorStun': 'Keine STUN-Adresse (stun:host:port): {entries}',
+  'connectionSettings.errorTurn':
+    'Keine TURN-Adresse (turn:host:port oder turns:host:port): {entries}',
+  'connectionSettings.errorTooMany': 'Höchstens {max} Adressen.',
+  'connectionSettings.errorCredentialsMissing':
+    'Ein TURN-Server braucht einen Benutzernamen und Zugangsdaten.',
+  'connectionSettings.errorCredentialsTooLong':
+    'Benutzername und Zugangsdaten sind auf je 256 Zeichen begrenzt.',
+  'connectionSettings.errorNoTurn': 'Alles weiterzuleiten braucht oben einen TURN-Server.',
 } satisfies Catalog

@@ -186,4 +186,49 @@ export const fr = {
   'notice.emptyFoldersOnly':
     'Ce dossier ne contient aucun fichier, seulement des dossiers vides : il n’y a donc rien à envoyer.',
   'notice.emptyFolder': 'Ce dossier est vide : il n’y a donc rien à envoyer.',
+
+  // Connections: details, settings, devices that cannot connect
+  'notice.peerUnreachable':
+    'Un appareil a été trouvé mais n’a pas pu se connecter par WebRTC : ce réseau a besoin d’un serveur TURN. Ajoutez-en un dans les réglages de connexion.',
+  'notice.peerUnreachableWithTurn':
+    'Un appareil a été trouvé mais n’a pas pu se connecter, même par le serveur TURN. Vérifiez ses adresses et identifiants dans les réglages de connexion.',
+  'connection.summary': 'Connexion',
+  'connection.label': 'Connexion avec {name}',
+  'connection.route': 'Chemin',
+  'connection.routeDirect': 'Direct',
+  'connection.routeRelayed': 'Relayé par un serveur TURN',
+  'connection.routeUnknown': 'Pas encore connu',
+  'connection.roundTrip': 'Aller-retour',
+  'connection.roundTripMs': '{ms} ms',
+  'connection.relays': 'Relais de signalisation',
+  'connection.relaysCount': '{open} sur {total} connectés',
+  'connectionSettings.heading': 'Réglages de connexion',
+  'connectionSettings.intro':
+    'Les relais présentent les appareils les uns aux autres ; les serveurs STUN et TURN les aident à se connecter. Laissez un champ vide pour utiliser les valeurs par défaut de Ferry. Les changements s’appliquent au prochain démarrage de Ferry.',
+  'connectionSettings.relays': 'Relais (une adresse wss:// par ligne)',
+  'connectionSettings.stunUrls': 'Serveurs STUN (un par ligne)',
+  'connectionSettings.turn': 'Serveur TURN',
+  'connectionSettings.turnUrls': 'Adresses (une par ligne)',
+  'connectionSettings.username': 'Nom d’utilisateur',
+  'connectionSettings.credential': 'Identifiant secret',
+  'connectionSettings.relayOnly': 'Tout faire passer par le serveur TURN',
+  'connectionSettings.reset': 'Revenir aux valeurs par défaut',
+  'connectionSettings.save': 'Enregistrer',
+  'connectionSettings.invalid': 'Certains réglages sont à corriger ; rien n’a été enregistré.',
+  'connectionSettings.saved':
+    'Enregistré. Les réglages s’appliquent au prochain démarrage de Ferry.',
+  'connectionSettings.resetDone':
+    'Retour aux valeurs par défaut. Elles s’appliquent au prochain démarrage de Ferry.',
+  'connectionSettings.restart': 'Redémarrer Ferry maintenant',
+  'connectionSettings.saveFailed': 'Ce navigateur n’a pas enregistré les réglages.',
+  'connectionSettings.errorRelay': 'Pas une adresse de relais (wss://…) : {entries}',
+  'connectionSettings.errorStun': 'Pas une adresse STUN (stun:hôte:port) : {entries}',
+  'connectionSettings.errorTurn':
+    'Pas une adresse TURN (turn:hôte:port ou turns:hôte:port) : {entries}',
+  'connectionSettings.errorTooMany': 'Au plus {max} adresses.',
+  'connectionSettings.errorCredentialsMissing':
+    'Un serveur TURN a besoin d’un nom d’utilisateur et d’un identifiant secret.',
+  'connectionSettings.errorCredentialsTooLong':
+    'Le nom d’utilisateur et l’identifiant secret sont limités à 256 caractères chacun.',
+  'connectionSettings.errorNoTurn': 'Tout relayer demande un serveur TURN ci-dessus.',
 } satisfies Catalog

@@ -29,6 +29,8 @@ export class AppState {
   nearby = $state<NearbyStatus>({ state: 'checking' })
   trust = $state<TrustSettings>({ devices: [], autoAccept: false, persistent: true })
   relays = $state({ open: 0, total: 0 })
+  /** Set when a device was found but could not connect; cleared when a device connects. */
+  unreachable = $state<{ turnConfigured: boolean } | null>(null)
   readonly peers = new SvelteMap<string, PeerInfo>()
   readonly transfers = new SvelteMap<string, TransferSnapshot>()
   texts = $state<IncomingText[]>([])
@@ -80,6 +82,7 @@ export class AppState {
     onNearby: (status) => (this.nearby = status),
     onTrust: (settings) => (this.trust = settings),
     onPeer: (peer) => {
+      this.unreachable = null
       this.#knownNames.set(peer.id, peer.name)
       this.peers.set(peer.id, peer)
     },
@@ -105,6 +108,9 @@ export class AppState {
     },
     onText: (text) => (this.texts = [text, ...this.texts].slice(0, maxTexts)),
     onNotice: (notice: Notice) => {
+      if (notice.code === 'peer-unreachable') {
+        this.unreachable = { turnConfigured: notice.turnConfigured }
+      }
       const text = noticeText(notice)
       this.notify(notice.code === 'relays-reachable' ? 'info' : 'error', text)
     },
