@@ -7,8 +7,11 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Device, expect, saveAndCompare, test, writeRandomFile } from './fixtures.ts'
 
-/** Eight pages meeting each other means 28 connections on a loaded machine: be patient. */
-const meetTimeoutMs = 60_000
+/**
+ * Eight pages meeting each other means 28 connections on a loaded machine: be patient. A pair whose
+ * handshake times out under load tries again at the next announcement, a minute later.
+ */
+const meetTimeoutMs = 150_000
 
 test.describe('rooms of many @many', () => {
   test('one sender sends to four receivers at once; every copy arrives verified @many', async ({
@@ -54,7 +57,7 @@ test.describe('rooms of many @many', () => {
   test('eight devices in one room all list each other, and a leave reaches everyone @many', async ({
     browser,
   }) => {
-    test.setTimeout(180_000)
+    test.setTimeout(360_000)
     const first = await Device.open(browser)
     const link = await first.shareLink()
     // One after another, as people arrive: each join must reach everyone already there.
