@@ -26,8 +26,15 @@ import { checkFreeSpace } from './lib/transfer/free-space.ts'
 import { canPickDestination, pickDestination } from './lib/transfer/picked-sink.ts'
 import type { Receiving } from './ui/receiving.ts'
 import type { ConnectionSettingsPort } from './ui/connection-settings.ts'
+import type { OutgoingFile } from './lib/transfer/types.ts'
 import { newTransferId } from './lib/protocol/ids.ts'
 import { registerServiceWorker } from './lib/pwa/register.ts'
+import { launchActionOf, withoutLaunchParams } from './lib/pwa/launch.ts'
+import { createNotificationPrefs } from './lib/storage/notification-prefs.ts'
+import { createNotifier } from './ui/notify.ts'
+import { listenForLaunchedFiles } from './ui/intake.ts'
+import { outgoing } from './ui/state/staged.svelte.ts'
+import { shareFailedText, stagedText } from './ui/messages.ts'
 import App from './ui/App.svelte'
 import { AppState } from './ui/state/app-state.svelte.ts'
 import { PreferencesState } from './ui/state/preferences.svelte.ts'
@@ -77,9 +84,16 @@ const localStorageOrNull = (): Storage | null => {
 /** How long STUN may take to tell this network's address before Nearby says it is unavailable. */
 const nearbyLookupTimeoutMs = 5000
 
+/** Which build this page runs (VITE_FERRY_BUILD_ID at build time), e.g. to tell versions apart. */
+const buildId = String(import.meta.env['VITE_FERRY_BUILD_ID'] ?? '') || 'dev'
+
 const start = async () => {
   const target = document.getElementById('app')
   if (!target) throw new Error('ferry: #app element missing')
+  document.documentElement.dataset['build'] = buildId
+  // A shortcut or the share target opened the app: act once, and keep the address clean for reloads.
+  const launch = launchActionOf(new URL(location.href))
+  if (launch) history.replaceState(null, '', withoutLaunchParams(new URL(location.href)))
 
   const connectionSettings = createConnectionSettingsStore()
   const [served, saved] = await Promise.all([
@@ -163,8 +177,37 @@ const start = async () => {
     save: (overrides) => connectionSettings.save(overrides),
     reset: () => connectionSettings.clear(),
   }
-  mount(App, { target, props: { app, ferry, receiving, preferences, connection } })
+  const notifier = createNotifier(
+    createNotificationPrefs(),
+    new URL('icon-192.png', document.baseURI).href,
+  )
+  mount(App, { target, props: { app, ferry, receiving, preferences, connection, notifier } })
+  // Things shared from the OS (sw.ts keeps them in the share inbox) or opened with Ferry.
+  const stage = (files: OutgoingFile[], text: string | null) => {
+    const added = app.staged.addFiles(files)
+    if (text !== null) app.staged.addText(text)
+    if (added > 0 || text !== null) app.notify('info', stagedText(added, text === null ? 0 : 1))
+  }
+  if (launch?.kind === 'shared') {
+    // Only a share needs the inbox: loaded then.
+    import('./lib/storage/share-inbox.ts')
+      .then(({ createShareInbox }) => createShareInbox().take(launch.shareId))
+      .then(
+        (items) =>
+          items
+            ? stage(items.files.map(outgoing), items.text)
+            : app.notify('error', shareFailedText()),
+        () => app.notify('error', shareFailedText()),
+      )
+  }
+  if (launch?.kind === 'share-failed') app.notify('error', shareFailedText())
+  listenForLaunchedFiles({
+    files: (files) => stage(files, null),
+    text: (text) => stage([], text),
+    failed: () => app.notify('error', shareFailedText()),
+  })
   await ferry.start(parseRoomFragment(location.hash))
+  if (launch?.kind === 'new-link' && !app.room) ferry.shareLink()
   // Opening another room's link in this tab switches rooms.
   addEventListener('hashchange', () => {
     const link = parseRoomFragment(location.hash)
@@ -184,7 +227,11 @@ const start = async () => {
   // alone says little: it is true behind a captive portal, false in a sandbox with loopback only.)
   addEventListener('online', () => void ferry.retryNearby())
   parkNearbyWhileHidden(ferry, config.nearbyHiddenLeaveMs)
-  registerServiceWorker()
+  // Trystero pauses its relay retries while offline and resumes them when online by itself.
+  app.setBrowserOnline(navigator.onLine)
+  addEventListener('online', () => app.setBrowserOnline(true))
+  addEventListener('offline', () => app.setBrowserOnline(false))
+  registerServiceWorker({ onUpdateReady: (activate) => (app.activateUpdate = activate) })
 }
 
 /**

@@ -245,7 +245,7 @@ const setUp = (setup: Setup = {}) => {
       newId: () => 'id',
       nowMs: () => 0,
     },
-    relayStatus: () => ({ open: 1, total: 1 }),
+    relayStatus: () => ({ open: 1, total: 1, failed: 0 }),
     setInterval: () => 0,
     clearInterval: () => undefined,
     nowMs: () => 0,

@@ -85,6 +85,13 @@ export type Notice =
   | { code: 'peer-unreachable'; turnConfigured: boolean }
   | { code: 'peer-protocol-error'; peerId: string; peerName: string; detail: string }
 
+/** Relay sockets right now: open ones, all tried, and those closed after a failed attempt. */
+export interface RelayStatus {
+  open: number
+  total: number
+  failed: number
+}
+
 export interface FerryEvents {
   onIdentity(identity: Identity): void
   onRoom(room: ActiveRoom | null): void
@@ -96,7 +103,7 @@ export interface FerryEvents {
   onText(text: IncomingText): void
   onTrust(settings: TrustSettings): void
   onNotice(notice: Notice): void
-  onRelayStatus(status: { open: number; total: number }): void
+  onRelayStatus(status: RelayStatus): void
 }
 
 export interface FerryDeps {
@@ -114,7 +121,7 @@ export interface FerryDeps {
   createRoom(options: PeerRoomOptions, events: PeerRoomEvents): PeerRoom
   createTransferManager(deps: TransferManagerDeps): TransferManager
   transferDeps: Omit<TransferManagerDeps, 'onEvent'>
-  relayStatus(): { open: number; total: number }
+  relayStatus(): RelayStatus
   setInterval(callback: () => void, ms: number): unknown
   clearInterval(handle: unknown): void
   nowMs(): number

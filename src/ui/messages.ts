@@ -151,3 +151,17 @@ const deviceKeys: Record<DeviceKind, MessageKey> = {
 }
 
 export const deviceLabel = (device: DeviceKind): string => t(deviceKeys[device] ?? 'device.unknown')
+
+/** Shown while no relay can be reached (connectivity.ts). */
+export const offlineText = (): string => t('offline.message')
+
+/** Things were shared, pasted or dropped into the tray. */
+export const stagedText = (files: number, texts: number): string =>
+  files === 0
+    ? t('staged.addedText')
+    : t(texts > 0 ? 'staged.addedFilesAndText' : 'staged.addedFiles', { count: files })
+
+export const shareFailedText = (): string => t('staged.shareFailed')
+
+/** The page came back and a transfer had made no progress while it was in the background. */
+export const stalledText = (): string => t('notice.stalled')

@@ -128,13 +128,19 @@ const descriptionsOf = (connection: RTCPeerConnection): SessionDescriptions | nu
   return local && remote ? { local, remote } : null
 }
 
-/** How many relay sockets are open right now, and how many were tried. */
-export const relayConnectionCount = (): { open: number; total: number } => {
+/**
+ * How many relay sockets are open right now, how many were tried, and how many are closed after a
+ * failed attempt (Trystero retries them with a growing delay).
+ */
+export const relayConnectionCount = (): { open: number; total: number; failed: number } => {
   // Trystero types getRelaySockets as `any`; it returns a map of relay URL to WebSocket.
   const getSockets = getRelaySockets as () => Record<string, WebSocket>
   const sockets = Object.values(getSockets())
+  const count = (...states: number[]) =>
+    sockets.filter((socket) => states.includes(socket.readyState)).length
   return {
-    open: sockets.filter((socket) => socket.readyState === WebSocket.OPEN).length,
+    open: count(WebSocket.OPEN),
     total: sockets.length,
+    failed: count(WebSocket.CLOSING, WebSocket.CLOSED),
   }
 }

@@ -225,4 +225,35 @@ export const de = {
   'connectionSettings.errorCredentialsTooLong':
     'Benutzername und Zugangsdaten sind auf je 256 Zeichen begrenzt.',
   'connectionSettings.errorNoTurn': 'Alles weiterzuleiten braucht oben einen TURN-Server.',
+  'offline.message':
+    'Du bist offline. Um Geräte zu finden, braucht Ferry eine Internetverbindung; sobald das Netz zurück ist, verbindet es sich von selbst wieder.',
+  'staged.heading': 'Bereit zum Senden ({count})',
+  'staged.clear': 'Alle entfernen',
+  'staged.textPrefix': 'Text:',
+  'staged.removeFile': '{name} entfernen',
+  'staged.removeText': 'Text entfernen',
+  'staged.noDevice':
+    'Noch kein Gerät zum Senden: Öffne Ferry auf einem anderen Gerät oder teile einen Link.',
+  'staged.sendTo': 'An {name} senden',
+  'staged.sendToAll': 'An alle {count} Geräte senden',
+  'staged.addedFiles':
+    '{count, plural, one {Eine Datei} other {# Dateien}} zum Senden bereitgelegt: Wähle unter „Bereit zum Senden“ ein Gerät.',
+  'staged.addedText': 'Text zum Senden bereitgelegt: Wähle unter „Bereit zum Senden“ ein Gerät.',
+  'staged.addedFilesAndText':
+    '{count, plural, one {Eine Datei} other {# Dateien}} und Text zum Senden bereitgelegt: Wähle unter „Bereit zum Senden“ ein Gerät.',
+  'staged.shareFailed':
+    'Ferry konnte das Geteilte nicht übernehmen. Versuche es noch einmal oder wähle die Dateien in Ferry aus.',
+  'staged.readFailed':
+    'Ferry konnte nicht alles lesen, was du abgelegt hast; nichts wurde hinzugefügt.',
+  'notice.stalled':
+    'Die Übertragung pausierte, während Ferry im Hintergrund war. Lass Ferry offen und im Vordergrund, bis sie fertig ist.',
+  'update.ready': 'Eine neue Version von Ferry ist bereit.',
+  'update.busy':
+    'Lade neu, wenn die Übertragung fertig ist: Jetzt neu zu laden würde sie abbrechen.',
+  'update.reload': 'Neu laden und aktualisieren',
+  'notify.heading': 'Benachrichtigungen',
+  'notify.onOffer':
+    'Benachrichtige mich, wenn ein Gerät etwas senden möchte, während Ferry im Hintergrund ist',
+  'notify.blocked':
+    'Benachrichtigungen sind für Ferry in den Website-Einstellungen dieses Browsers blockiert.',
 } satisfies Catalog

@@ -230,6 +230,34 @@ export const en = {
   'connectionSettings.errorCredentialsTooLong':
     'The username and the credential are limited to 256 characters each.',
   'connectionSettings.errorNoTurn': 'Relaying everything needs a TURN server above.',
+  // Offline, staging tray, updates, notifications (PWA)
+  'offline.message':
+    'You are offline. Finding devices needs an internet connection; Ferry reconnects by itself when the network is back.',
+  'staged.heading': 'Ready to send ({count})',
+  'staged.clear': 'Clear all',
+  'staged.textPrefix': 'Text:',
+  'staged.removeFile': 'Remove {name}',
+  'staged.removeText': 'Remove text',
+  'staged.noDevice': 'No device to send to yet: open Ferry on another device, or share a link.',
+  'staged.sendTo': 'Send to {name}',
+  'staged.sendToAll': 'Send to all {count} devices',
+  'staged.addedFiles':
+    'Added {count, plural, one {a file} other {# files}} to send: choose a device under “Ready to send”.',
+  'staged.addedText': 'Added text to send: choose a device under “Ready to send”.',
+  'staged.addedFilesAndText':
+    'Added {count, plural, one {a file} other {# files}} and text to send: choose a device under “Ready to send”.',
+  'staged.shareFailed':
+    'Ferry could not take in what was shared. Try again, or choose the files in Ferry.',
+  'staged.readFailed': 'Ferry could not read everything you dropped; nothing was added.',
+  'notice.stalled':
+    'The transfer paused while Ferry was in the background. Keep Ferry open and in front until it finishes.',
+  'update.ready': 'A new version of Ferry is ready.',
+  'update.busy': 'Reload once the transfer has finished: reloading now would stop it.',
+  'update.reload': 'Reload to update',
+  'notify.heading': 'Notifications',
+  'notify.onOffer':
+    'Notify me when a device wants to send something while Ferry is in the background',
+  'notify.blocked': 'Notifications are blocked for Ferry in this browser’s site settings.',
 } as const
 
 export type MessageKey = keyof typeof en

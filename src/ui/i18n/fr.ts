@@ -224,4 +224,33 @@ export const fr = {
   'connectionSettings.errorCredentialsTooLong':
     'Le nom d’utilisateur et l’identifiant secret sont limités à 256 caractères chacun.',
   'connectionSettings.errorNoTurn': 'Tout relayer demande un serveur TURN ci-dessus.',
+  'offline.message':
+    'Vous êtes hors ligne. Trouver des appareils demande une connexion à Internet ; Ferry se reconnecte tout seul quand le réseau revient.',
+  'staged.heading': 'Prêt à envoyer ({count})',
+  'staged.clear': 'Tout retirer',
+  'staged.textPrefix': 'Texte :',
+  'staged.removeFile': 'Retirer {name}',
+  'staged.removeText': 'Retirer le texte',
+  'staged.noDevice':
+    'Aucun appareil à qui envoyer pour l’instant : ouvrez Ferry sur un autre appareil, ou partagez un lien.',
+  'staged.sendTo': 'Envoyer à {name}',
+  'staged.sendToAll': 'Envoyer aux {count} appareils',
+  'staged.addedFiles':
+    '{count, plural, one {Un fichier ajouté} other {# fichiers ajoutés}} à envoyer : choisissez un appareil sous « Prêt à envoyer ».',
+  'staged.addedText': 'Texte ajouté à envoyer : choisissez un appareil sous « Prêt à envoyer ».',
+  'staged.addedFilesAndText':
+    '{count, plural, one {Un fichier et du texte ajoutés} other {# fichiers et du texte ajoutés}} à envoyer : choisissez un appareil sous « Prêt à envoyer ».',
+  'staged.shareFailed':
+    'Ferry n’a pas pu recevoir ce qui a été partagé. Réessayez, ou choisissez les fichiers dans Ferry.',
+  'staged.readFailed': 'Ferry n’a pas pu lire tout ce que vous avez déposé ; rien n’a été ajouté.',
+  'notice.stalled':
+    'Le transfert s’est interrompu pendant que Ferry était en arrière-plan. Gardez Ferry ouvert et au premier plan jusqu’à la fin.',
+  'update.ready': 'Une nouvelle version de Ferry est prête.',
+  'update.busy': 'Rechargez une fois le transfert terminé : recharger maintenant l’interromprait.',
+  'update.reload': 'Recharger pour mettre à jour',
+  'notify.heading': 'Notifications',
+  'notify.onOffer':
+    'M’avertir quand un appareil veut envoyer quelque chose pendant que Ferry est en arrière-plan',
+  'notify.blocked':
+    'Les notifications sont bloquées pour Ferry dans les réglages de site de ce navigateur.',
 } satisfies Catalog
