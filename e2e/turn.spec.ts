@@ -117,7 +117,9 @@ test.describe('TURN @turn', () => {
     const link = await a.shareLink()
     await b.page.goto(link)
     const [aName, bName] = [await a.name(), await b.name()]
-    await expect(a.peer(bName)).toBeVisible()
+    // Two restarted pages meeting through TURN on a loaded machine: give it time.
+    await expect(a.peer(bName)).toBeVisible({ timeout: 60_000 })
+    await expect(b.peer(aName)).toBeVisible({ timeout: 60_000 })
     await expect(await routeTo(b, aName)).toHaveAttribute('data-route', 'relayed')
     // Reset: the defaults of this server (no ICE servers) are back after a restart.
     const settings = a.page.getByTestId('connection-settings')
