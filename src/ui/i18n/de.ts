@@ -137,6 +137,10 @@ export const de = {
   'settings.heading': 'Einstellungen',
   'settings.language': 'Sprache',
   'settings.languageAuto': 'Wie dieser Browser',
+  'settings.theme': 'Design',
+  'settings.themeSystem': 'Wie dieses Gerät',
+  'settings.themeLight': 'Hell',
+  'settings.themeDark': 'Dunkel',
   'settings.autoAccept': 'Vertraute Geräte dürfen ohne Nachfrage senden',
   'settings.trustedHeading': 'Vertraute Geräte',
   'settings.noTrusted':

@@ -148,6 +148,10 @@ export const en = {
   'settings.heading': 'Settings',
   'settings.language': 'Language',
   'settings.languageAuto': 'Same as this browser',
+  'settings.theme': 'Theme',
+  'settings.themeSystem': 'Same as this device',
+  'settings.themeLight': 'Light',
+  'settings.themeDark': 'Dark',
   'settings.autoAccept': 'Let trusted devices send without asking',
   'settings.trustedHeading': 'Trusted devices',
   'settings.noTrusted':

@@ -136,6 +136,10 @@ export const fr = {
   'settings.heading': 'Réglages',
   'settings.language': 'Langue',
   'settings.languageAuto': 'Celle du navigateur',
+  'settings.theme': 'Thème',
+  'settings.themeSystem': 'Celui de l’appareil',
+  'settings.themeLight': 'Clair',
+  'settings.themeDark': 'Sombre',
   'settings.autoAccept': 'Laisser les appareils de confiance envoyer sans demander',
   'settings.trustedHeading': 'Appareils de confiance',
   'settings.noTrusted':
