@@ -67,6 +67,77 @@ test.describe('accessibility @a11y', () => {
   })
 })
 
+/** A real PNG, drawn by the browser: a 320×200 gradient. */
+const drawPng = async (page: Page): Promise<Buffer> => {
+  const dataUrl = await page.evaluate(() => {
+    const canvas = document.createElement('canvas')
+    canvas.width = 320
+    canvas.height = 200
+    const context = canvas.getContext('2d')
+    if (!context) throw new Error('no 2d context')
+    const gradient = context.createLinearGradient(0, 0, 320, 200)
+    gradient.addColorStop(0, '#f97316')
+    gradient.addColorStop(1, '#1d4ed8')
+    context.fillStyle = gradient
+    context.fillRect(0, 0, 320, 200)
+    return canvas.toDataURL('image/png')
+  })
+  return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64')
+}
+
+test.describe('previews and history @a11y', () => {
+  test('an image offer shows its preview; history lists the transfer on both sides, stays, clears; a device can be forgotten @a11y', async ({
+    browser,
+  }) => {
+    test.setTimeout(240_000)
+    const { a, b, aName, bName } = await connectPair(browser)
+    await expect(a.page.getByTestId('history-empty')).toBeVisible()
+    await a
+      .peer(bName)
+      .getByTestId('file-input')
+      .setInputFiles({ name: 'sunset.png', mimeType: 'image/png', buffer: await drawPng(a.page) })
+
+    const offer = b.page.getByTestId('offer')
+    const preview = offer.getByTestId('offer-preview')
+    await expect(preview).toHaveAttribute('src', /^data:image\/(webp|jpeg);base64,/)
+    await expect(preview).toHaveAttribute('alt', 'sunset.png')
+    const size = await preview.evaluate(async (image: HTMLImageElement) => {
+      await image.decode()
+      return { width: image.naturalWidth, height: image.naturalHeight }
+    })
+    expect(size).toEqual({ width: 96, height: 60 })
+    await expectNoViolations(b.page, 'offer with a preview')
+
+    await offer.getByRole('button', { name: 'Accept' }).click()
+    await expect(b.transfer('receive')).toHaveAttribute('data-state', 'complete')
+    await expect(a.transfer('send')).toHaveAttribute('data-state', 'complete')
+    const sent = a.page.getByTestId('history-entry')
+    await expect(sent).toHaveCount(1)
+    await expect(sent).toHaveAttribute('data-direction', 'send')
+    await expect(sent).toContainText(`To ${bName}`)
+    await expect(sent).toContainText('sunset.png')
+    await expect(sent.getByTestId('history-outcome')).toHaveText('Verified ✓')
+    const received = b.page.getByTestId('history-entry')
+    await expect(received).toHaveAttribute('data-direction', 'receive')
+    await expect(received).toContainText(`From ${aName}`)
+    await expectNoViolations(a.page, 'history')
+
+    // Kept across a reload, with the device it was with.
+    await b.page.reload()
+    await expect(b.page.getByTestId('history-entry')).toContainText('sunset.png')
+    const known = b.page.locator(`[data-testid="known-device"][data-name="${aName}"]`)
+    await expect(known).toBeVisible()
+    await b.page.getByTestId('clear-history').click()
+    await expect(b.page.getByTestId('history-empty')).toBeVisible()
+    await b.page.reload()
+    await expect(b.page.getByTestId('history-empty')).toBeVisible()
+    await expect(known).toBeVisible()
+    await known.getByRole('button', { name: `Forget ${aName}` }).click()
+    await expect(known).toHaveCount(0)
+    await Promise.all([a.close(), b.close()])
+  })
+})
+
 test.describe('look and language @a11y', () => {
   test('a chosen dark theme applies before the app script runs, and stays @a11y', async ({
     browser,

@@ -13,6 +13,7 @@ import { discoverPublicAddress } from './lib/signalling/nearby.ts'
 import { createPeerRoom, relayConnectionCount } from './lib/signalling/room.ts'
 import { createFaultInjector } from './lib/transfer/fault-injection.ts'
 import { loadDeviceCertificate } from './lib/storage/certificate.ts'
+import { createHistoryStore } from './lib/storage/history.ts'
 import { createPreferencesStore } from './lib/storage/preferences.ts'
 import { createSettingsStore } from './lib/storage/settings.ts'
 import { createTrustStore } from './lib/storage/trust.ts'
@@ -28,6 +29,7 @@ import { newTransferId } from './lib/protocol/ids.ts'
 import { registerServiceWorker } from './lib/pwa/register.ts'
 import App from './ui/App.svelte'
 import { AppState } from './ui/state/app-state.svelte.ts'
+import { HistoryState } from './ui/state/history.svelte.ts'
 import { PreferencesState } from './ui/state/preferences.svelte.ts'
 import './ui/global.css'
 
@@ -91,6 +93,8 @@ const start = async () => {
   await preferences.apply()
   addEventListener('languagechange', () => void preferences.browserLanguagesChanged())
   const app = new AppState()
+  const transferHistory = new HistoryState(createHistoryStore(), () => Date.now())
+  void transferHistory.load()
   // Received files: small ones in memory, large ones streamed into OPFS (see sink-factory.ts).
   const sinks = createSinkFactory({
     opfsRoot: () => getOpfsRoot(),
@@ -133,7 +137,17 @@ const start = async () => {
       clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
       nowMs: () => Date.now(),
     },
-    app.events,
+    {
+      ...app.events,
+      onPeer: (peer) => {
+        app.events.onPeer(peer)
+        transferHistory.observePeer(peer)
+      },
+      onTransfer: (transfer) => {
+        app.events.onTransfer(transfer)
+        transferHistory.observeTransfer(transfer, app.peerName(transfer.peerId))
+      },
+    },
   )
   const receiving: Receiving = {
     checkFreeSpace: (totalBytes) => checkFreeSpace(totalBytes),
@@ -150,7 +164,7 @@ const start = async () => {
     },
     release: (transferId) => void sinks.release(transferId),
   }
-  mount(App, { target, props: { app, ferry, receiving, preferences } })
+  mount(App, { target, props: { app, ferry, receiving, preferences, history: transferHistory } })
   await ferry.start(parseRoomFragment(location.hash))
   // Opening another room's link in this tab switches rooms.
   addEventListener('hashchange', () => {

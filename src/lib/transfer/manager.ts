@@ -5,13 +5,19 @@
  */
 import {
   controlMessageBytes,
+  isPreviewData,
   parseControl,
   type ControlMessage,
   type DeclineReason,
 } from '../protocol/control.ts'
 import { ProtocolError } from '../protocol/errors.ts'
 import { decodeFrame } from '../protocol/frame.ts'
-import { maxControlMessageBytes, maxReasonChars, progressIntervalMs } from '../protocol/limits.ts'
+import {
+  maxControlMessageBytes,
+  maxPreviewsPerOffer,
+  maxReasonChars,
+  progressIntervalMs,
+} from '../protocol/limits.ts'
 import { safeFileName, sanitizeRelativePath } from '../protocol/paths.ts'
 import type { TransferHooks } from './hooks.ts'
 import { createIncomingTransfer, type IncomingTransfer } from './incoming.ts'
@@ -19,6 +25,7 @@ import { createOutgoingTransfer, type OutgoingTransfer } from './outgoing.ts'
 import type {
   FileProgress,
   OfferedFile,
+  OfferPreview,
   OutgoingFile,
   PeerPort,
   TransferDirection,
@@ -40,6 +47,7 @@ interface TransferRecord {
   state: TransferState
   files: FileProgress[]
   folders: string[]
+  previews: OfferPreview[]
   totalBytes: number
   endedBy?: 'local' | 'remote'
   errorCode?: string
@@ -69,6 +77,7 @@ const snapshot = (transfer: TransferRecord): TransferSnapshot => {
     state: transfer.state,
     files,
     ...(transfer.folders.length === 0 ? {} : { folders: [...transfer.folders] }),
+    ...(transfer.previews.length === 0 ? {} : { previews: transfer.previews }),
     totalBytes: transfer.totalBytes,
     bytesDone: files.reduce((sum, file) => sum + file.bytesDone, 0),
     ...(transfer.endedBy === undefined ? {} : { endedBy: transfer.endedBy }),
@@ -111,6 +120,16 @@ const emptyFoldersToOffer = (
   const taken = new Set([...filePaths, ...[...filePaths, ...safe].flatMap(parentFolders)])
   return safe.filter((folder) => !taken.has(folder))
 }
+
+/** The thumbnails worth offering: valid ones only (a bad one is left out), at most the limit. */
+const previewsToOffer = (files: readonly OutgoingFile[]): OfferPreview[] =>
+  files
+    .flatMap((file, index) =>
+      file.preview !== undefined && isPreviewData(file.preview)
+        ? [{ index, data: file.preview }]
+        : [],
+    )
+    .slice(0, maxPreviewsPerOffer)
 
 /** Our own file as the offer describes it, its name and path made safe (protocol/paths.ts). */
 const offeredFile = (file: OutgoingFile, index: number): OfferedFile => {
@@ -245,6 +264,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     id: string,
     offered: OfferedFile[],
     folders: string[],
+    previews: OfferPreview[],
   ): void => {
     if (transfers.has(id)) {
       refuse(peerId, new ProtocolError('bad-state', `transfer ${id} exists already`))
@@ -259,6 +279,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       state: 'offered',
       files,
       folders,
+      previews,
       totalBytes: files.reduce((sum, file) => sum + file.size, 0),
       startedAtMs: now,
       updatedAtMs: now,
@@ -360,7 +381,13 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
         })
         return
       case 'offer':
-        receiveOffer(peerId, message.transfer, message.files, message.folders ?? [])
+        receiveOffer(
+          peerId,
+          message.transfer,
+          message.files,
+          message.folders ?? [],
+          message.previews ?? [],
+        )
         return
       case 'error': {
         // Without a transfer an error is only informative; it is never answered either way.
@@ -480,11 +507,13 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       const id = deps.newId()
       const offered = outgoingFiles.map(offeredFile)
       const folders = emptyFoldersToOffer(chosenFolders, offered)
+      const previews = previewsToOffer(outgoingFiles)
       const offer: ControlMessage = {
         type: 'offer',
         transfer: id,
         files: offered,
         ...(folders.length === 0 ? {} : { folders }),
+        ...(previews.length === 0 ? {} : { previews }),
       }
       const checked = parseControl(offer)
       if (!checked.ok) throw checked.error
@@ -504,6 +533,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
         state: 'offered',
         files,
         folders,
+        previews,
         totalBytes: files.reduce((sum, file) => sum + file.size, 0),
         startedAtMs: now,
         updatedAtMs: now,
