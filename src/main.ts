@@ -14,6 +14,7 @@ import { discoverPublicAddress } from './lib/signalling/nearby.ts'
 import { createPeerRoom, relayConnectionCount } from './lib/signalling/room.ts'
 import { createFaultInjector } from './lib/transfer/fault-injection.ts'
 import { loadDeviceCertificate } from './lib/storage/certificate.ts'
+import { createHistoryStore } from './lib/storage/history.ts'
 import { createPreferencesStore } from './lib/storage/preferences.ts'
 import { createConnectionSettingsStore, createSettingsStore } from './lib/storage/settings.ts'
 import { createTrustStore } from './lib/storage/trust.ts'
@@ -37,6 +38,7 @@ import { outgoing } from './ui/state/staged.svelte.ts'
 import { shareFailedText, stagedText } from './ui/messages.ts'
 import App from './ui/App.svelte'
 import { AppState } from './ui/state/app-state.svelte.ts'
+import { HistoryState } from './ui/state/history.svelte.ts'
 import { PreferencesState } from './ui/state/preferences.svelte.ts'
 import './ui/global.css'
 
@@ -113,6 +115,8 @@ const start = async () => {
   await preferences.apply()
   addEventListener('languagechange', () => void preferences.browserLanguagesChanged())
   const app = new AppState()
+  const transferHistory = new HistoryState(createHistoryStore(), () => Date.now())
+  void transferHistory.load()
   // Received files: small ones in memory, large ones streamed into OPFS (see sink-factory.ts).
   const sinks = createSinkFactory({
     opfsRoot: () => getOpfsRoot(),
@@ -155,7 +159,17 @@ const start = async () => {
       clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
       nowMs: () => Date.now(),
     },
-    app.events,
+    {
+      ...app.events,
+      onPeer: (peer) => {
+        app.events.onPeer(peer)
+        transferHistory.observePeer(peer)
+      },
+      onTransfer: (transfer) => {
+        app.events.onTransfer(transfer)
+        transferHistory.observeTransfer(transfer, app.peerName(transfer.peerId))
+      },
+    },
   )
   const receiving: Receiving = {
     checkFreeSpace: (totalBytes) => checkFreeSpace(totalBytes),
@@ -181,7 +195,10 @@ const start = async () => {
     createNotificationPrefs(),
     new URL('icon-192.png', document.baseURI).href,
   )
-  mount(App, { target, props: { app, ferry, receiving, preferences, connection, notifier } })
+  mount(App, {
+    target,
+    props: { app, ferry, receiving, preferences, connection, notifier, history: transferHistory },
+  })
   // Things shared from the OS (sw.ts keeps them in the share inbox) or opened with Ferry.
   const stage = (files: OutgoingFile[], text: string | null) => {
     const added = app.staged.addFiles(files)

@@ -18,6 +18,8 @@ import {
   maxFoldersPerOffer,
   maxMimeChars,
   maxPathChars,
+  maxPreviewChars,
+  maxPreviewsPerOffer,
   maxReasonChars,
   maxTextChars,
   protocolVersion,
@@ -171,6 +173,69 @@ describe('parseControl', () => {
     expectRefused(offer([file(0, { size: maxFileBytes }), file(1, { size: 1 })]), 'invalid-field')
     expectRefused(offer([file(0, { type: 't'.repeat(maxMimeChars + 1) })]), 'too-large')
     expectRefused(offer([{ index: 0, name: 'a', size: 1 }]), 'invalid-field')
+  })
+
+  it('checks the image previews of an offer strictly', () => {
+    const files = Array.from({ length: 10 }, (_, i) => file(i))
+    const offer = (previews: unknown): unknown => ({ type: 'offer', transfer, files, previews })
+    const jpeg = 'data:image/jpeg;base64,/9j/4AAQSkZJRg=='
+    expect(parseControl(offer([])).ok).toBe(true)
+    const accepted = parseControl(
+      offer([
+        { index: 0, data: jpeg },
+        { index: 9, data: 'data:image/webp;base64,UklGRg==' },
+        { index: 3, data: 'data:image/png;base64,iVBORw0KGgo=' },
+      ]),
+    )
+    expect(accepted.ok && accepted.message.type === 'offer' && accepted.message.previews).toEqual([
+      { index: 0, data: jpeg },
+      { index: 9, data: 'data:image/webp;base64,UklGRg==' },
+      { index: 3, data: 'data:image/png;base64,iVBORw0KGgo=' },
+    ])
+    for (const data of [
+      'data:image/svg+xml;base64,PHN2Zz4=',
+      'data:image/gif;base64,R0lGODlh',
+      'data:text/html;base64,PGI+',
+      'data:image/jpeg,raw-not-base64',
+      'data:image/jpeg;base64,abc',
+      'data:image/jpeg;base64,ab=c',
+      'data:image/jpeg;base64,ab c',
+      'DATA:image/jpeg;base64,/9j/',
+      ' data:image/jpeg;base64,/9j/',
+      'data:image/jpeg;base64,/9j/\n',
+      'https://example.com/a.jpg',
+      'javascript:alert(1)',
+      '',
+      7,
+    ]) {
+      expectRefused(offer([{ index: 0, data }]), 'invalid-field')
+    }
+    // Each preview is of an offered file, and of a different one.
+    expectRefused(offer([{ index: 10, data: jpeg }]), 'invalid-field')
+    expectRefused(offer([{ index: -1, data: jpeg }]), 'invalid-field')
+    expectRefused(offer([{ index: 1.5, data: jpeg }]), 'invalid-field')
+    expectRefused(offer([{ data: jpeg }]), 'invalid-field')
+    expectRefused(
+      offer([
+        { index: 2, data: jpeg },
+        { index: 2, data: jpeg },
+      ]),
+      'invalid-field',
+    )
+    expectRefused(offer({ index: 0, data: jpeg }), 'invalid-field')
+    // Bounded in count and in size.
+    const all = Array.from({ length: maxPreviewsPerOffer }, (_, i) => ({ index: i, data: jpeg }))
+    expect(parseControl(offer(all)).ok).toBe(true)
+    expectRefused(offer([...all, { index: maxPreviewsPerOffer, data: jpeg }]), 'too-large')
+    expectRefused(
+      offer(Array.from({ length: 100_000 }, () => ({ index: 0, data: jpeg }))),
+      'too-large',
+    )
+    const prefix = 'data:image/jpeg;base64,'
+    const fits = prefix + 'A'.repeat(Math.floor((maxPreviewChars - prefix.length) / 4) * 4)
+    expect(fits.length).toBeLessThanOrEqual(maxPreviewChars)
+    expect(parseControl(offer([{ index: 0, data: fits }])).ok).toBe(true)
+    expectRefused(offer([{ index: 0, data: `${fits}AAAA` }]), 'too-large')
   })
 
   it('checks the empty folders of an offer', () => {

@@ -18,6 +18,9 @@ import {
   maxMimeChars,
   maxOfferBytes,
   maxPathChars,
+  maxPreviewChars,
+  maxPreviewsPerOffer,
+  previewTypes,
   maxReasonChars,
   maxTextChars,
   protocolVersion,
@@ -80,6 +83,27 @@ const offeredFileSchema = v.pipe(
 /** One file of an offer: `index` is its position, `path` (for folders) includes the name. */
 export type OfferedFile = v.InferOutput<typeof offeredFileSchema>
 
+/** A `data:` URL of a JPEG, WebP or PNG image in canonical base64, and nothing else. */
+const previewDataPattern = new RegExp(
+  `^data:image/(?:${previewTypes.join('|')});base64,(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$`,
+)
+
+const previewSchema = v.object({
+  /** The file this is a thumbnail of. */
+  index: fileIndex,
+  data: v.pipe(
+    v.string(),
+    v.maxLength(maxPreviewChars),
+    v.regex(previewDataPattern, 'must be a data: URL of a JPEG, WebP or PNG image in base64'),
+  ),
+})
+/** A small image of one offered file, shown to the receiver before they accept. */
+export type OfferPreview = v.InferOutput<typeof previewSchema>
+
+/** A thumbnail an offer may carry: the sender leaves out any other rather than fail the offer. */
+export const isPreviewData = (data: string): boolean =>
+  data.length <= maxPreviewChars && previewDataPattern.test(data)
+
 const helloSchema = v.object({
   type: v.literal('hello'),
   version: v.literal(protocolVersion),
@@ -112,6 +136,17 @@ const offerSchema = v.object({
       v.array(relativePath),
       v.maxLength(maxFoldersPerOffer),
       v.check((folders) => new Set(folders).size === folders.length, 'folders must not repeat'),
+    ),
+  ),
+  // Thumbnails of some image files; absent when none. Optional: an older peer leaves it out.
+  previews: v.exactOptional(
+    v.pipe(
+      v.array(previewSchema),
+      v.maxLength(maxPreviewsPerOffer),
+      v.check(
+        (previews) => new Set(previews.map((p) => p.index)).size === previews.length,
+        'previews must be of different files',
+      ),
     ),
   ),
 })
@@ -253,6 +288,10 @@ const folderClash = (offer: OfferMessage): string | undefined => {
   return offer.folders.find((folder) => filePaths.has(folder))
 }
 
+/** A preview of a file the offer does not have. */
+const strayPreview = (offer: OfferMessage): number | undefined =>
+  offer.previews?.find((preview) => preview.index >= offer.files.length)?.index
+
 const parseRecord = (value: Record<string, unknown>): ParseControlResult => {
   const type = value['type']
   if (typeof type !== 'string' || !controlTypes.has(type)) {
@@ -283,11 +322,19 @@ const parseRecord = (value: Record<string, unknown>): ParseControlResult => {
   if (type === 'offer' && Array.isArray(folders) && folders.length > maxFoldersPerOffer) {
     return fail('too-large', `offer of ${folders.length} folders, at most ${maxFoldersPerOffer}`)
   }
+  const previews = value['previews']
+  if (type === 'offer' && Array.isArray(previews) && previews.length > maxPreviewsPerOffer) {
+    return fail('too-large', `offer of ${previews.length} previews, at most ${maxPreviewsPerOffer}`)
+  }
   const result = v.safeParse(controlSchema, value)
   if (result.success) {
     const clash = result.output.type === 'offer' ? folderClash(result.output) : undefined
     if (clash !== undefined) {
       return fail('invalid-field', `offer: folders: ${JSON.stringify(clash)} is also a file`)
+    }
+    const stray = result.output.type === 'offer' ? strayPreview(result.output) : undefined
+    if (stray !== undefined) {
+      return fail('invalid-field', `offer: previews: index ${stray} is not an offered file`)
     }
     return { ok: true, message: result.output }
   }

@@ -47,6 +47,17 @@ export const maxReasonChars = 200
 /** The `code` of an `error` message: lowercase words joined by '-'. */
 export const maxErrorCodeChars = 64
 
+/** Image thumbnails an offer may carry (`offer.previews`), one per file at most. */
+export const maxPreviewsPerOffer = 8
+/** One thumbnail's encoded image, before base64. */
+export const maxPreviewBytes = 16 * 1024
+/** The longest side of a thumbnail the sender makes, in pixels (the receiver shows it no larger). */
+export const previewSidePixels = 96
+/** The image types a thumbnail may be: raster formats only, never SVG (which can hold script). */
+export const previewTypes = ['jpeg', 'webp', 'png'] as const
+/** A thumbnail's `data:` URL: the longest prefix, then the base64 of maxPreviewBytes. */
+export const maxPreviewChars = 'data:image/jpeg;base64,'.length + 4 * Math.ceil(maxPreviewBytes / 3)
+
 /**
  * The most JSON text one control message may take, in UTF-8 bytes.
  * An offer of many files with long paths is the largest message; one that would not fit is

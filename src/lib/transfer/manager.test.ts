@@ -6,6 +6,8 @@ import {
   chunkBytes,
   maxFrameBytes,
   maxPendingOffersPerPeer,
+  maxPreviewChars,
+  maxPreviewsPerOffer,
   maxTextChars,
   windowBytes,
 } from '../protocol/limits.ts'
@@ -98,6 +100,32 @@ describe('transfers between two managers', () => {
       'Folder/sub/f4',
     ])
     expect(h.sinks.every((sink) => sink.closed && !sink.aborted)).toBe(true)
+  })
+
+  it('carries image previews to the receiver, leaving out invalid ones and any past the limit', async () => {
+    const h = createHarness()
+    const jpeg = 'data:image/jpeg;base64,/9j/4AAQ'
+    const files = Array.from({ length: maxPreviewsPerOffer + 4 }, (_, index) => ({
+      ...outgoing(randomBytes(10, index), `image-${index}.jpg`),
+      type: 'image/jpeg',
+      ...(index === 1 ? {} : { preview: jpeg }),
+    }))
+    const svg = files[2]
+    const huge = files[3]
+    if (!svg || !huge) throw new Error('no files')
+    svg.preview = 'data:image/svg+xml;base64,PHN2Zz4='
+    huge.preview = `data:image/jpeg;base64,${'A'.repeat(maxPreviewChars)}`
+    const id = h.alice.sendFiles('bob', files)
+    await h.until(() => h.latest('bob', id)?.state === 'offered', 'the offer')
+    const expected = [0, 4, 5, 6, 7, 8, 9, 10].map((index) => ({ index, data: jpeg }))
+    expect(expected).toHaveLength(maxPreviewsPerOffer)
+    expect(h.latest('bob', id)?.previews).toEqual(expected)
+    expect(h.latest('alice', id)?.previews).toEqual(expected)
+    expect(h.protocolErrors('bob')).toEqual([])
+    // An offer without previews has none.
+    const plain = h.alice.sendFiles('bob', [outgoing(randomBytes(3, 1), 'plain.bin')])
+    await h.until(() => h.latest('bob', plain)?.state === 'offered', 'the plain offer')
+    expect(h.latest('bob', plain)).not.toHaveProperty('previews')
   })
 
   it('runs transfers both ways at once', async () => {

@@ -5,6 +5,7 @@
  */
 import {
   controlMessageBytes,
+  isPreviewData,
   parseControl,
   type ControlMessage,
   type DeclineReason,
@@ -14,6 +15,7 @@ import { decodeFrame } from '../protocol/frame.ts'
 import {
   maxControlMessageBytes,
   maxPendingOffersPerPeer,
+  maxPreviewsPerOffer,
   maxReasonChars,
   progressIntervalMs,
 } from '../protocol/limits.ts'
@@ -24,6 +26,7 @@ import { createOutgoingTransfer, type OutgoingTransfer } from './outgoing.ts'
 import type {
   FileProgress,
   OfferedFile,
+  OfferPreview,
   OutgoingFile,
   PeerPort,
   TransferDirection,
@@ -45,6 +48,7 @@ interface TransferRecord {
   state: TransferState
   files: FileProgress[]
   folders: string[]
+  previews: OfferPreview[]
   totalBytes: number
   endedBy?: 'local' | 'remote'
   errorCode?: string
@@ -74,6 +78,7 @@ const snapshot = (transfer: TransferRecord): TransferSnapshot => {
     state: transfer.state,
     files,
     ...(transfer.folders.length === 0 ? {} : { folders: [...transfer.folders] }),
+    ...(transfer.previews.length === 0 ? {} : { previews: transfer.previews }),
     totalBytes: transfer.totalBytes,
     bytesDone: files.reduce((sum, file) => sum + file.bytesDone, 0),
     ...(transfer.endedBy === undefined ? {} : { endedBy: transfer.endedBy }),
@@ -116,6 +121,16 @@ const emptyFoldersToOffer = (
   const taken = new Set([...filePaths, ...[...filePaths, ...safe].flatMap(parentFolders)])
   return safe.filter((folder) => !taken.has(folder))
 }
+
+/** The thumbnails worth offering: valid ones only (a bad one is left out), at most the limit. */
+const previewsToOffer = (files: readonly OutgoingFile[]): OfferPreview[] =>
+  files
+    .flatMap((file, index) =>
+      file.preview !== undefined && isPreviewData(file.preview)
+        ? [{ index, data: file.preview }]
+        : [],
+    )
+    .slice(0, maxPreviewsPerOffer)
 
 /** Our own file as the offer describes it, its name and path made safe (protocol/paths.ts). */
 const offeredFile = (file: OutgoingFile, index: number): OfferedFile => {
@@ -260,6 +275,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     id: string,
     offered: OfferedFile[],
     folders: string[],
+    previews: OfferPreview[],
   ): void => {
     if (transfers.has(id)) {
       refuse(peerId, new ProtocolError('bad-state', `transfer ${id} exists already`))
@@ -284,6 +300,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       state: 'offered',
       files,
       folders,
+      previews,
       totalBytes: files.reduce((sum, file) => sum + file.size, 0),
       startedAtMs: now,
       updatedAtMs: now,
@@ -385,7 +402,13 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
         })
         return
       case 'offer':
-        receiveOffer(peerId, message.transfer, message.files, message.folders ?? [])
+        receiveOffer(
+          peerId,
+          message.transfer,
+          message.files,
+          message.folders ?? [],
+          message.previews ?? [],
+        )
         return
       case 'error': {
         // Without a transfer an error is only informative; it is never answered either way.
@@ -505,11 +528,13 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       const id = deps.newId()
       const offered = outgoingFiles.map(offeredFile)
       const folders = emptyFoldersToOffer(chosenFolders, offered)
+      const previews = previewsToOffer(outgoingFiles)
       const offer: ControlMessage = {
         type: 'offer',
         transfer: id,
         files: offered,
         ...(folders.length === 0 ? {} : { folders }),
+        ...(previews.length === 0 ? {} : { previews }),
       }
       const checked = parseControl(offer)
       if (!checked.ok) throw checked.error
@@ -529,6 +554,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
         state: 'offered',
         files,
         folders,
+        previews,
         totalBytes: files.reduce((sum, file) => sum + file.size, 0),
         startedAtMs: now,
         updatedAtMs: now,

@@ -2,7 +2,13 @@
  * The contract between the transfer core and the rest of the app.
  * The UI and the signalling module depend on these types only; the core implements them.
  */
-import type { ControlMessage, DeclineReason, DeviceKind, OfferedFile } from '../protocol/control.ts'
+import type {
+  ControlMessage,
+  DeclineReason,
+  DeviceKind,
+  OfferedFile,
+  OfferPreview,
+} from '../protocol/control.ts'
 
 /** A reliable, ordered, message-oriented binary channel to one peer (a negotiated RTCDataChannel in the app, an in-memory pair in tests). */
 export interface BulkChannel {
@@ -50,6 +56,8 @@ export interface OutgoingFile {
   /** Relative path inside a chosen folder, including the name; absent for loose files. */
   path?: string
   type: string
+  /** A small thumbnail (a `data:` URL, see isPreviewData) to show the receiver before they accept. */
+  preview?: string
 }
 
 export type TransferDirection = 'send' | 'receive'
@@ -84,6 +92,8 @@ export interface TransferSnapshot {
   files: FileProgress[]
   /** Empty folders of the offer (relative paths), to recreate on saving; absent when none. */
   folders?: string[]
+  /** Thumbnails of some image files, by file index (validated); absent when none. */
+  previews?: OfferPreview[]
   totalBytes: number
   bytesDone: number
   /** Set when state is 'declined', 'cancelled' or 'failed': who ended it and why, in a stable code. */
@@ -114,7 +124,7 @@ export type TransferEvent =
   /** A peer broke the protocol; the message was refused. */
   | { type: 'protocol-error'; peerId: string; code: string; detail: string }
 
-export type { ControlMessage, DeclineReason, DeviceKind, OfferedFile }
+export type { ControlMessage, DeclineReason, DeviceKind, OfferedFile, OfferPreview }
 
 export interface TransferManagerDeps {
   /** A sink for one accepted incoming file. */

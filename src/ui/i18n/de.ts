@@ -86,6 +86,7 @@ export const de = {
 
   'offer.heading':
     '{name} möchte dir {count, plural, one {eine Datei} other {# Dateien}} senden ({size})',
+  'offer.previews': 'Vorschau',
   'offer.more': 'und {count} weitere',
   'offer.noSpace': 'Das braucht {needed}, aber Ferry hat auf diesem Gerät nur {free} frei.',
   'offer.noSpacePick': 'Wähle stattdessen einen Speicherort.',
@@ -138,6 +139,10 @@ export const de = {
   'settings.heading': 'Einstellungen',
   'settings.language': 'Sprache',
   'settings.languageAuto': 'Wie dieser Browser',
+  'settings.theme': 'Design',
+  'settings.themeSystem': 'Wie dieses Gerät',
+  'settings.themeLight': 'Hell',
+  'settings.themeDark': 'Dunkel',
   'settings.autoAccept': 'Vertraute Geräte dürfen ohne Nachfrage senden',
   'settings.trustedHeading': 'Vertraute Geräte',
   'settings.noTrusted':
@@ -145,6 +150,25 @@ export const de = {
   'settings.forget': 'Vergessen',
   'settings.trustPerVisit':
     'Dieser Browser kann das Gerätezertifikat von Ferry nicht behalten. Das Vertrauen anderer Geräte in dieses gilt daher nur für diesen Besuch.',
+
+  'history.heading': 'Verlauf',
+  'history.empty': 'Noch nichts gesendet oder empfangen.',
+  'history.to': 'An {name}',
+  'history.from': 'Von {name}',
+  'history.namesAndMore':
+    '{names} und {count, plural, one {# weitere Datei} other {# weitere Dateien}}',
+  'history.verified': 'Geprüft ✓',
+  'history.complete': 'Fertig',
+  'history.declined': 'Abgelehnt',
+  'history.cancelled': 'Abgebrochen',
+  'history.failed': 'Fehlgeschlagen',
+  'history.showAll': 'Alle {count} zeigen',
+  'history.showFewer': 'Weniger zeigen',
+  'history.clear': 'Verlauf löschen',
+  'history.devicesHeading': 'Bekannte Geräte',
+  'history.noDevices': 'Geräte, mit denen du dich verbindest, erscheinen hier.',
+  'history.lastSeen': 'zuletzt gesehen {time}',
+  'history.forget': 'Vergessen',
 
   'notices.dismiss': 'Schließen',
   'notice.relaysUnreachable':

@@ -93,6 +93,7 @@ export const en = {
   // Incoming offer
   'offer.heading':
     '{name} wants to send you {count, plural, one {a file} other {# files}} ({size})',
+  'offer.previews': 'Previews',
   'offer.more': 'and {count} more',
   'offer.noSpace': 'This needs {needed}, but only {free} is free for Ferry on this device.',
   'offer.noSpacePick': 'Choose where to save it instead.',
@@ -149,6 +150,10 @@ export const en = {
   'settings.heading': 'Settings',
   'settings.language': 'Language',
   'settings.languageAuto': 'Same as this browser',
+  'settings.theme': 'Theme',
+  'settings.themeSystem': 'Same as this device',
+  'settings.themeLight': 'Light',
+  'settings.themeDark': 'Dark',
   'settings.autoAccept': 'Let trusted devices send without asking',
   'settings.trustedHeading': 'Trusted devices',
   'settings.noTrusted':
@@ -156,6 +161,25 @@ export const en = {
   'settings.forget': 'Forget',
   'settings.trustPerVisit':
     'This browser cannot keep Ferry’s device certificate, so other devices’ trust in this one lasts for this visit only.',
+
+  // History
+  'history.heading': 'History',
+  'history.empty': 'Nothing sent or received yet.',
+  'history.to': 'To {name}',
+  'history.from': 'From {name}',
+  'history.namesAndMore': '{names} and {count, plural, one {# more file} other {# more files}}',
+  'history.verified': 'Verified ✓',
+  'history.complete': 'Done',
+  'history.declined': 'Declined',
+  'history.cancelled': 'Cancelled',
+  'history.failed': 'Failed',
+  'history.showAll': 'Show all {count}',
+  'history.showFewer': 'Show fewer',
+  'history.clear': 'Clear history',
+  'history.devicesHeading': 'Known devices',
+  'history.noDevices': 'Devices you connect to are listed here.',
+  'history.lastSeen': 'last seen {time}',
+  'history.forget': 'Forget',
 
   // Notices
   'notices.dismiss': 'Dismiss',

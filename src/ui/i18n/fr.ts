@@ -85,6 +85,7 @@ export const fr = {
 
   'offer.heading':
     '{name} veut vous envoyer {count, plural, one {un fichier} other {# fichiers}} ({size})',
+  'offer.previews': 'Aperçus',
   'offer.more': 'et {count} de plus',
   'offer.noSpace': 'Il faut {needed}, mais Ferry ne dispose que de {free} sur cet appareil.',
   'offer.noSpacePick': 'Choisissez plutôt où l’enregistrer.',
@@ -137,6 +138,10 @@ export const fr = {
   'settings.heading': 'Réglages',
   'settings.language': 'Langue',
   'settings.languageAuto': 'Celle du navigateur',
+  'settings.theme': 'Thème',
+  'settings.themeSystem': 'Celui de l’appareil',
+  'settings.themeLight': 'Clair',
+  'settings.themeDark': 'Sombre',
   'settings.autoAccept': 'Laisser les appareils de confiance envoyer sans demander',
   'settings.trustedHeading': 'Appareils de confiance',
   'settings.noTrusted':
@@ -144,6 +149,25 @@ export const fr = {
   'settings.forget': 'Oublier',
   'settings.trustPerVisit':
     'Ce navigateur ne peut pas conserver le certificat d’appareil de Ferry : la confiance des autres appareils envers celui-ci ne vaut donc que pour cette visite.',
+
+  'history.heading': 'Historique',
+  'history.empty': 'Rien d’envoyé ni de reçu pour l’instant.',
+  'history.to': 'À {name}',
+  'history.from': 'De {name}',
+  'history.namesAndMore':
+    '{names} et {count, plural, one {# autre fichier} other {# autres fichiers}}',
+  'history.verified': 'Vérifié ✓',
+  'history.complete': 'Terminé',
+  'history.declined': 'Refusé',
+  'history.cancelled': 'Annulé',
+  'history.failed': 'Échec',
+  'history.showAll': 'Tout afficher ({count})',
+  'history.showFewer': 'Afficher moins',
+  'history.clear': 'Effacer l’historique',
+  'history.devicesHeading': 'Appareils connus',
+  'history.noDevices': 'Les appareils auxquels vous vous connectez apparaissent ici.',
+  'history.lastSeen': 'vu pour la dernière fois le {time}',
+  'history.forget': 'Oublier',
 
   'notices.dismiss': 'Fermer',
   'notice.relaysUnreachable':

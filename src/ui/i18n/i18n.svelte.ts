@@ -27,6 +27,9 @@ export class I18n {
   readonly t = (key: MessageKey, values?: MessageValues): string => {
     const catalog = this.#catalog
     const locale = this.locale
+    const message: unknown = catalog[key]
+    // Plain text (no argument, no plural): nothing to format.
+    if (typeof message === 'string' && !message.includes('{')) return message
     try {
       let format = this.#formats.get(key)
       if (!format) {
@@ -36,7 +39,6 @@ export class I18n {
       return String(format.format(values))
     } catch {
       // A malformed translation or a missing value must not break the page: show what there is.
-      const message: unknown = catalog[key]
       return typeof message === 'string' ? message : key
     }
   }
