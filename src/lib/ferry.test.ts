@@ -123,6 +123,8 @@ const fakeManager = (deps: TransferManagerDeps): FakeManager => {
     decline: () => undefined,
     cancel: () => undefined,
     dismiss: () => undefined,
+    restore: () => undefined,
+    resume: () => undefined,
     destroy: () => undefined,
   }
   return manager

@@ -25,6 +25,7 @@ import type {
   OutgoingFile,
   PeerHello,
   PeerPort,
+  ResumeRecord,
   TransferManager,
   TransferManagerDeps,
   TransferSnapshot,
@@ -135,6 +136,10 @@ export interface Ferry {
   decline(transferId: string): void
   cancel(transferId: string): void
   dismiss(transferId: string): void
+  /** Adds the interrupted incoming transfers of an earlier visit; see TransferManager.restore. */
+  restore(records: readonly ResumeRecord[]): void
+  /** Goes on with an interrupted incoming transfer; see TransferManager.resume. */
+  resume(transferId: string): void
   /** Trusts the certificate of a peer's current connection. Throws FerryError 'no-certificate'. */
   trust(peerId: string): Promise<void>
   /** Forgets a trusted certificate. */
@@ -329,7 +334,8 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
       verification: null,
     }
     peerStates.set(peerId, state)
-    transfers.addPeer(peerId, joined.port)
+    // Keyed by certificate: the same device under a new peer id resumes its interrupted transfers.
+    transfers.addPeer(peerId, joined.port, state.fingerprint ?? undefined)
     sayHello(joined.port)
     void connection?.verification.then((code) => {
       if (peerStates.get(peerId) !== state) return
@@ -515,6 +521,8 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     decline: (id) => transfers.decline(id),
     cancel: (id) => transfers.cancel(id),
     dismiss: (id) => transfers.dismiss(id),
+    restore: (records) => transfers.restore(records),
+    resume: (id) => transfers.resume(id),
     trust: async (peerId) => {
       const state = peerStates.get(peerId)
       if (!state?.fingerprint) {
