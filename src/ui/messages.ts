@@ -65,8 +65,25 @@ export const transferEndText = (t: TransferSnapshot, peerName: string): string |
       return failureText(t, peerName)
     case 'complete':
       return sending ? `${peerName} received ${files}.` : null
+    case 'interrupted':
+      return interruptionText(t, peerName)
     default:
       return null
+  }
+}
+
+/** Why a transfer is interrupted, and what happens next. */
+export const interruptionText = (t: TransferSnapshot, peerName: string): string => {
+  const sending = t.direction === 'send'
+  switch (t.interruption) {
+    case 'storage-full':
+      return sending
+        ? `Paused: ${peerName} ran out of storage space. It goes on when they free some.`
+        : 'Paused: this device ran out of storage space. What arrived is kept; free some space, then press Retry.'
+    case 'restored':
+      return 'Interrupted when Ferry was closed. What arrived is kept: press Resume to go on once the sender is back.'
+    default:
+      return `Connection lost. Waiting for ${peerName} to come back; the transfer goes on from where it stopped.`
   }
 }
 
