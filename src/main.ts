@@ -146,6 +146,7 @@ const start = async () => {
       },
       relayStatus: relayConnectionCount,
       setInterval: (callback, ms) => setInterval(callback, ms),
+      setTimeout: (callback, ms) => setTimeout(callback, ms),
       clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
       nowMs: () => Date.now(),
     },

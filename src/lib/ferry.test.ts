@@ -76,6 +76,8 @@ interface FakeRoom {
   options: PeerRoomOptions
   events: PeerRoomEvents
   left: boolean
+  /** How often the core asked it to announce again. */
+  reannounced?: number
   /** Control messages sent through this room, by peer. */
   sent: [string, ControlMessage][]
   /** A peer joins; one bulk channel per peer connection, as bulk-channel.ts makes sure. */
@@ -233,6 +235,10 @@ const setUp = (setup: Setup = {}) => {
           room.left = true
           return Promise.resolve()
         },
+        reannounce: () => {
+          room.reannounced = (room.reannounced ?? 0) + 1
+          return Promise.resolve()
+        },
       }
     },
     createTransferManager: (transferDeps) => (manager = fakeManager(transferDeps)),
@@ -246,6 +252,7 @@ const setUp = (setup: Setup = {}) => {
     },
     relayStatus: () => ({ open: 1, total: 1 }),
     setInterval: () => 0,
+    setTimeout: () => 0,
     clearInterval: () => undefined,
     nowMs: () => 0,
   }

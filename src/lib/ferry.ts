@@ -112,6 +112,7 @@ export interface FerryDeps {
   relayStatus(): { open: number; total: number }
   setInterval(callback: () => void, ms: number): unknown
   clearInterval(handle: unknown): void
+  setTimeout(callback: () => void, ms: number): unknown
   nowMs(): number
 }
 
@@ -161,6 +162,9 @@ export class FerryError extends Error {
     super(`ferry: ${code}: ${detail}`)
   }
 }
+
+/** A drop often shows on both sides at once: announce after both have seen it. */
+const reannounceDelayMs = 1000
 
 /** How long to wait for a relay before saying none is reachable. */
 const relayGraceMs = 6000
@@ -257,6 +261,9 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
    * forgotten the device meanwhile), and until it answers the offer is not shown.
    */
   const onTransfer = (transfer: TransferSnapshot) => {
+    if (transfer.state === 'interrupted' && transfer.interruption === 'peer-gone') {
+      announceSoon()
+    }
     // A receiving transfer is 'offered' once only: when the offer arrives.
     const isNewOffer = transfer.direction === 'receive' && transfer.state === 'offered'
     const fingerprint = peerStates.get(transfer.peerId)?.fingerprint ?? null
@@ -297,6 +304,25 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     void identityReady.then(() => port.sendControl(createHello(identity.name, identity.device)))
 
   const inAnyRoom = () => link !== null || nearby !== null
+
+  /**
+   * A transfer waits for a device that dropped out. Trystero's Nostr strategy announces once a
+   * minute (less often while a relay is backed off), so two devices that lost their connection
+   * could take minutes to meet again. A room that the drop left empty announces again at once;
+   * a room with other peers waits for its steady announce rather than disturb them.
+   */
+  let announceTimer: unknown = null
+  const announceSoon = () => {
+    if (announceTimer !== null || destroyed) return
+    announceTimer = deps.setTimeout(() => {
+      announceTimer = null
+      for (const membership of [link, nearby]) {
+        if (membership?.room && registry.inRoom(membership.kind).length === 0) {
+          void membership.room.reannounce()
+        }
+      }
+    }, reannounceDelayMs)
+  }
 
   const pollRelays = () => {
     const status = deps.relayStatus()

@@ -30,6 +30,12 @@ export interface PeerRoomEvents {
 export interface PeerRoom {
   readonly roomId: string
   leave(): Promise<void>
+  /**
+   * Leaves and joins again, so that this device announces itself now rather than at its next
+   * steady announce (Trystero's Nostr strategy announces once a minute, less often while a relay
+   * is backed off). Peers in the room see it leave and come back.
+   */
+  reannounce(): Promise<void>
 }
 
 export interface PeerRoomOptions {
@@ -54,6 +60,23 @@ const relayConfigFor = (config: FerryConfig) =>
     : { urls: config.relayUrls }
 
 export const createPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents): PeerRoom => {
+  let room = joinPeerRoom(options, events)
+  let left = false
+  return {
+    roomId: options.roomId,
+    leave: () => {
+      left = true
+      return room.leave()
+    },
+    reannounce: async () => {
+      if (left) return
+      await room.leave()
+      if (!left) room = joinPeerRoom(options, events)
+    },
+  }
+}
+
+const joinPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents): Room => {
   const { config, roomId, password, certificate } = options
   const room: Room = joinRoom(
     {
@@ -88,8 +111,7 @@ export const createPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents)
     events.onPeerJoin(peerId, port, descriptionsOf(connection))
   }
   room.onPeerLeave = (peerId) => events.onPeerLeave(peerId)
-
-  return { roomId, leave: () => room.leave() }
+  return room
 }
 
 const descriptionsOf = (connection: RTCPeerConnection): SessionDescriptions | null => {
