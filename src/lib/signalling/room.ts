@@ -60,7 +60,29 @@ const relayConfigFor = (config: FerryConfig) =>
     : { urls: config.relayUrls }
 
 export const createPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents): PeerRoom => {
-  let room = joinPeerRoom(options, events)
+  /** Which Trystero room is current; an old one's events are dropped once its successor exists. */
+  let generation = 0
+  let successorJoined = false
+  const eventsOf = (own: number): PeerRoomEvents => {
+    const current = () => own === generation
+    return {
+      onPeerJoin: (...args) => {
+        if (current()) events.onPeerJoin(...args)
+      },
+      // A leave while the old room is going is true; one after its successor has joined is stale
+      // (the peer may be back through the successor already).
+      onPeerLeave: (peerId) => {
+        if (current() || (own === generation - 1 && !successorJoined)) events.onPeerLeave(peerId)
+      },
+      onControl: (peerId, raw) => {
+        if (current()) events.onControl(peerId, raw)
+      },
+      onJoinError: (detail) => {
+        if (current()) events.onJoinError(detail)
+      },
+    }
+  }
+  let room = joinPeerRoom(options, eventsOf(generation))
   let left = false
   return {
     roomId: options.roomId,
@@ -70,8 +92,13 @@ export const createPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents)
     },
     reannounce: async () => {
       if (left) return
+      generation++
+      successorJoined = false
+      // Trystero hands back the same room while one of that id is joined: leave it first.
       await room.leave()
-      if (!left) room = joinPeerRoom(options, events)
+      if (left) return
+      room = joinPeerRoom(options, eventsOf(generation))
+      successorJoined = true
     },
   }
 }
