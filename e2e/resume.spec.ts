@@ -91,33 +91,6 @@ const expectCompleteAndLean = async (sender: Device, receiver: Device, label: st
 }
 
 test.describe('resume @resume', () => {
-  test('a transfer whose peer connection is closed at half goes on and arrives identical @resume', async ({
-    browser,
-  }, testInfo) => {
-    test.setTimeout(900_000)
-    const { dir, source, sender, receiver, receiverName } = await setUp(browser, testInfo)
-    await sendUntilHalf(sender, receiver, receiverName, source.path)
-    await watchStates(sender.page, 'send')
-    await watchStates(receiver.page, 'receive')
-    // A test-only hook (enabled by the e2e server's config) closes every peer connection.
-    await sender.page.evaluate(() =>
-      (globalThis as unknown as { ferryTest: FerryTestHooks }).ferryTest.closePeerConnections(),
-    )
-    await expectCompleteAndLean(sender, receiver, 'peer connection closed')
-    // Both saw the break as an interruption, then went on: never failed.
-    for (const page of [sender.page, receiver.page]) {
-      expect(await seenStates(page)).toEqual([
-        'transferring',
-        'interrupted',
-        'transferring',
-        'complete',
-      ])
-    }
-    await saveAndCompare(receiver, [source], dir)
-    await rm(source.path)
-    await Promise.all([sender.close(), receiver.close()])
-  })
-
   test('a transfer whose sender goes offline at half goes on once it is back @resume', async ({
     browser,
   }, testInfo) => {
@@ -158,7 +131,9 @@ test.describe('resume @resume', () => {
       testInfo,
     )
     await sendUntilHalf(sender, receiver, receiverName, source.path)
-    await receiver.page.goto(link)
+    // The address holds the room's link, so the reloaded page reopens it.
+    await receiver.page.reload()
+    expect(receiver.page.url()).toBe(link)
     await expect(receiver.page.getByTestId('my-name')).toBeVisible()
 
     const restored = receiver.transfer('receive')

@@ -1,12 +1,14 @@
-/** Sizes and rates for people, through Intl so they follow the browser's locale. */
+/** Sizes, rates, percentages and times for people, through Intl in the language the UI speaks. */
+import { i18n } from './i18n/i18n.svelte.ts'
+
 const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const
 const formatters = new Map<string, Intl.NumberFormat>()
 
-const formatter = (unit: string, digits: number): Intl.NumberFormat => {
-  const key = `${unit}:${digits}`
+const formatter = (locale: string, unit: string, digits: number): Intl.NumberFormat => {
+  const key = `${locale}:${unit}:${digits}`
   let format = formatters.get(key)
   if (!format) {
-    format = new Intl.NumberFormat(undefined, {
+    format = new Intl.NumberFormat(locale, {
       style: 'unit',
       unit,
       unitDisplay: 'short',
@@ -17,15 +19,44 @@ const formatter = (unit: string, digits: number): Intl.NumberFormat => {
   return format
 }
 
-export const formatBytes = (bytes: number): string => {
+/** A decimal unit (kB, MB, …) with about two significant digits; suffix 'per-second' for rates. */
+const formatScaled = (bytes: number, perSecond: boolean): string => {
   let value = bytes
   let index = 0
   while (value >= 1000 && index < units.length - 1) {
     value /= 1000
     index += 1
   }
-  return formatter(units[index] ?? 'byte', index === 0 ? 0 : value < 10 ? 1 : 0).format(value)
+  const unit = `${units[index] ?? 'byte'}${perSecond ? '-per-second' : ''}`
+  return formatter(i18n.locale, unit, index === 0 ? 0 : value < 10 ? 1 : 0).format(value)
 }
 
+export const formatBytes = (bytes: number): string => formatScaled(bytes, false)
+
+export const formatRate = (bytesPerSecond: number): string => formatScaled(bytesPerSecond, true)
+
 export const formatPercent = (fraction: number): string =>
-  new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 }).format(fraction)
+  new Intl.NumberFormat(i18n.locale, { style: 'percent', maximumFractionDigits: 0 }).format(
+    fraction,
+  )
+
+/** A moment in the past: 'today 14:05'-like, in the UI's language. */
+export const formatTime = (epochMs: number): string =>
+  new Intl.DateTimeFormat(i18n.locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
+    new Date(epochMs),
+  )
+
+/** A list: 'a, b and c' in English, 'a, b et c' in French. */
+export const formatList = (items: readonly string[]): string =>
+  typeof Intl.ListFormat === 'function'
+    ? new Intl.ListFormat(i18n.locale, { type: 'conjunction' }).format(items)
+    : items.join(', ')
+
+/** A time left, rounded the way people say it: "8 sec", "2 min", "1.5 hr". */
+export const formatDuration = (seconds: number): string => {
+  if (seconds < 60) {
+    return formatter(i18n.locale, 'second', 0).format(Math.max(1, Math.ceil(seconds)))
+  }
+  if (seconds < 3600) return formatter(i18n.locale, 'minute', 0).format(Math.round(seconds / 60))
+  return formatter(i18n.locale, 'hour', 1).format(Math.round(seconds / 360) / 10)
+}

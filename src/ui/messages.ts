@@ -1,132 +1,184 @@
 /**
- * Every sentence the core's codes turn into. One place, so a message catalog can replace it.
+ * What the core's codes say to a person, through the message catalog (src/ui/i18n). The core emits
+ * codes and data; only the UI knows words.
  */
 import type { NearbyStatus, Notice, RoomKind } from '../lib/ferry.ts'
+import type { ConnectionFormError } from '../lib/signalling/connection-form.ts'
+import type { ConnectionRoute } from '../lib/signalling/connection-stats.ts'
 import { ProtocolError } from '../lib/protocol/errors.ts'
-import type { TransferSnapshot } from '../lib/transfer/types.ts'
+import type { DeviceKind, TransferSnapshot } from '../lib/transfer/types.ts'
+import { t } from './i18n/i18n.svelte.ts'
+import type { MessageKey } from './i18n/en.ts'
 
 export const noticeText = (notice: Notice): string => {
   switch (notice.code) {
     case 'relays-unreachable':
-      return "Can't reach any signalling relay, so devices can't find each other. Check the internet connection; Ferry keeps trying."
+      return t('notice.relaysUnreachable')
     case 'relays-reachable':
-      return 'Connected to a signalling relay again.'
+      return t('notice.relaysReachable')
     case 'join-refused':
-      return 'A device tried to join this room without the right link, and was refused.'
+      return t('notice.joinRefused')
     case 'peer-protocol-error':
-      return `${notice.peerName || 'A device'} sent something Ferry could not accept; it was refused.`
+      return t('notice.peerProtocolError', { name: notice.peerName || t('app.anotherDevice') })
+    case 'peer-unreachable':
+      return peerUnreachableText(notice.turnConfigured)
   }
 }
 
-export const offerText = (t: TransferSnapshot, peerName: string): string =>
-  `${peerName} wants to send you ${t.files.length === 1 ? 'a file' : `${t.files.length} files`}.`
+/** A device was found through the relays, but no WebRTC route to it worked. */
+export const peerUnreachableText = (turnConfigured: boolean): string =>
+  t(turnConfigured ? 'notice.peerUnreachableWithTurn' : 'notice.peerUnreachable')
+
+const routeKeys: Record<ConnectionRoute, MessageKey> = {
+  direct: 'connection.routeDirect',
+  relayed: 'connection.routeRelayed',
+  unknown: 'connection.routeUnknown',
+}
+
+/** A connection's route, in words. */
+export const routeText = (route: ConnectionRoute): string => t(routeKeys[route])
+
+/** Why a connection setting was refused, next to its field. */
+export const connectionFormErrorText = (error: ConnectionFormError): string => {
+  switch (error.code) {
+    case 'invalid-url': {
+      const entries = error.entries.join(', ')
+      if (error.field === 'relays') return t('connectionSettings.errorRelay', { entries })
+      if (error.field === 'stunUrls') return t('connectionSettings.errorStun', { entries })
+      return t('connectionSettings.errorTurn', { entries })
+    }
+    case 'too-many':
+      return t('connectionSettings.errorTooMany', { max: error.max })
+    case 'missing':
+      return t('connectionSettings.errorCredentialsMissing')
+    case 'too-long':
+      return t('connectionSettings.errorCredentialsTooLong')
+    case 'no-turn-server':
+      return t('connectionSettings.errorNoTurn')
+  }
+}
+
+export const offerText = (transfer: TransferSnapshot, peerName: string): string =>
+  t('notice.offer', { name: peerName, count: transfer.files.length })
 
 /** An offer from a trusted device, accepted without asking (auto-accept is on). */
-export const autoAcceptedText = (t: TransferSnapshot, peerName: string): string =>
-  `Receiving ${t.files.length === 1 ? 'a file' : `${t.files.length} files`} from ${peerName}, a trusted device.`
+export const autoAcceptedText = (transfer: TransferSnapshot, peerName: string): string =>
+  t('notice.autoAccepted', { name: peerName, count: transfer.files.length })
 
 export const nearbyText = (status: NearbyStatus): string => {
   switch (status.state) {
     case 'checking':
-      return 'Looking for devices on this network…'
+      return t('nearby.checking')
     case 'active':
-      return 'Devices on this network with Ferry open appear here by themselves.'
+      return t('nearby.active')
     case 'unavailable':
-      return status.reason === 'no-stun-server'
-        ? 'Nearby discovery is off: no STUN server is configured. Share a private link to connect instead.'
-        : 'Nearby discovery is unavailable on this network. Share a private link to connect instead.'
+      return status.reason === 'no-stun-server' ? t('nearby.noStun') : t('nearby.unavailable')
   }
 }
 
-export const roomLabel: Record<RoomKind, string> = { nearby: 'Nearby', link: 'Link' }
+export const roomLabel = (room: RoomKind): string =>
+  room === 'nearby' ? t('room.nearby') : t('room.link')
 
 /** How a peer is reached, for screen readers: "nearby and by link". */
-export const roomsText = (rooms: readonly RoomKind[]): string =>
-  rooms.map((room) => (room === 'nearby' ? 'nearby' : 'by link')).join(' and ')
+export const roomsText = (rooms: readonly RoomKind[]): string => {
+  if (rooms.includes('nearby') && rooms.includes('link')) return t('room.bothSpoken')
+  return rooms
+    .map((room) => (room === 'nearby' ? t('room.nearbySpoken') : t('room.linkSpoken')))
+    .join(', ')
+}
 
 export const trustFailedText = (peerName: string): string =>
-  `Could not trust ${peerName}: this connection does not show its certificate.`
-
-const fileCount = (n: number) => (n === 1 ? 'the file' : `${n} files`)
+  t('notice.trustFailed', { name: peerName })
 
 /** What to tell the person when a transfer reaches a new state; null when nothing needs saying. */
-export const transferEndText = (t: TransferSnapshot, peerName: string): string | null => {
-  const files = fileCount(t.files.length)
-  const sending = t.direction === 'send'
-  switch (t.state) {
+export const transferEndText = (transfer: TransferSnapshot, peerName: string): string | null => {
+  const values = { name: peerName, count: transfer.files.length }
+  const sending = transfer.direction === 'send'
+  switch (transfer.state) {
     case 'declined':
-      return sending ? `${peerName} declined ${files}.` : null
+      return sending ? t('notice.declined', values) : null
     case 'cancelled':
-      if (t.endedBy === 'remote') {
-        return `${peerName} cancelled the transfer${sending ? '' : ` of ${files}`}.`
-      }
-      return null
+      if (transfer.endedBy !== 'remote') return null
+      return sending ? t('notice.cancelledSend', values) : t('notice.cancelledReceive', values)
     case 'failed':
-      return failureText(t, peerName)
+      return failureText(transfer, peerName)
     case 'complete':
-      return sending ? `${peerName} received ${files}.` : null
+      return sending ? t('notice.received', values) : null
     case 'interrupted':
-      return interruptionText(t, peerName)
+      return interruptionText(transfer, peerName)
     default:
       return null
   }
 }
 
 /** Why a transfer is interrupted, and what happens next. */
-export const interruptionText = (t: TransferSnapshot, peerName: string): string => {
-  const sending = t.direction === 'send'
-  switch (t.interruption) {
+export const interruptionText = (transfer: TransferSnapshot, peerName: string): string => {
+  const sending = transfer.direction === 'send'
+  switch (transfer.interruption) {
     case 'storage-full':
       return sending
-        ? `Paused: ${peerName} ran out of storage space. It goes on when they free some.`
-        : 'Paused: this device ran out of storage space. What arrived is kept; free some space, then press Retry.'
+        ? t('transfer.pausedStoragePeer', { name: peerName })
+        : t('transfer.pausedStorage')
     case 'restored':
-      return 'Interrupted when Ferry was closed. What arrived is kept: press Resume to go on once the sender is back.'
+      return t('transfer.interruptedRestored')
     default:
-      return `Connection lost. Waiting for ${peerName} to come back; the transfer goes on from where it stopped.`
+      return t('transfer.interruptedWaiting', { name: peerName })
   }
 }
 
-export const failureText = (t: TransferSnapshot, peerName: string): string => {
-  switch (t.errorCode) {
+export const failureText = (transfer: TransferSnapshot, peerName: string): string => {
+  switch (transfer.errorCode) {
     case 'peer-gone':
-      return `${peerName} left before the transfer finished.`
+      return t('notice.peerGone', { name: peerName })
     case 'hash-mismatch':
-      return t.direction === 'receive'
-        ? `A file from ${peerName} arrived damaged and was discarded.`
-        : `${peerName} received a damaged copy; it was discarded.`
+      return transfer.direction === 'receive'
+        ? t('notice.damagedReceived', { name: peerName })
+        : t('notice.damagedSent', { name: peerName })
     default:
-      return `The transfer with ${peerName} failed (${t.errorCode ?? 'unknown error'}).`
+      return t('notice.failed', {
+        name: peerName,
+        code: transfer.errorCode ?? t('notice.unknownError'),
+      })
   }
+}
+
+const sendFailedKeys: Record<string, MessageKey> = {
+  'peer-gone': 'notice.sendPeerGone',
+  'too-large': 'notice.sendTooLarge',
+  'invalid-field': 'notice.sendInvalid',
+  'read-failed': 'notice.sendReadFailed',
 }
 
 /** Why an offer or a message could not be sent, from the ProtocolError the core threw. */
 export const sendFailedText = (error: unknown, peerName: string): string => {
   const code = error instanceof ProtocolError ? error.code : 'unknown'
-  switch (code) {
-    case 'peer-gone':
-      return `${peerName} is no longer connected.`
-    case 'too-large':
-      return `That is more than Ferry can send to ${peerName} in one go; send it in parts.`
-    case 'invalid-field':
-      return `Ferry cannot send that to ${peerName}: a name is empty, too long or not allowed.`
-    case 'read-failed':
-      return `Ferry could not read everything you chose for ${peerName}; nothing was sent.`
-    default:
-      return `Could not send to ${peerName}.`
-  }
+  return t(sendFailedKeys[code] ?? 'notice.sendFailed', { name: peerName })
 }
 
 /** A chosen folder with no file anywhere in it: the protocol offers files, at least one. */
 export const nothingToSendText = (emptyFolders: number): string =>
-  emptyFolders > 0
-    ? 'That folder holds no files, only empty folders, so there is nothing to send.'
-    : 'That folder is empty, so there is nothing to send.'
+  emptyFolders > 0 ? t('notice.emptyFoldersOnly') : t('notice.emptyFolder')
 
-export const deviceLabel: Record<string, string> = {
-  phone: 'Phone',
-  tablet: 'Tablet',
-  laptop: 'Laptop',
-  desktop: 'Desktop',
-  unknown: 'Device',
+const deviceKeys: Record<DeviceKind, MessageKey> = {
+  phone: 'device.phone',
+  tablet: 'device.tablet',
+  laptop: 'device.laptop',
+  desktop: 'device.desktop',
+  unknown: 'device.unknown',
 }
+
+export const deviceLabel = (device: DeviceKind): string => t(deviceKeys[device] ?? 'device.unknown')
+
+/** Shown while no relay can be reached (connectivity.ts). */
+export const offlineText = (): string => t('offline.message')
+
+/** Things were shared, pasted or dropped into the tray. */
+export const stagedText = (files: number, texts: number): string =>
+  files === 0
+    ? t('staged.addedText')
+    : t(texts > 0 ? 'staged.addedFilesAndText' : 'staged.addedFiles', { count: files })
+
+export const shareFailedText = (): string => t('staged.shareFailed')
+
+/** The page came back and a transfer had made no progress while it was in the background. */
+export const stalledText = (): string => t('notice.stalled')

@@ -1,5 +1,6 @@
 /** How an offer of files and folders reads to a person: top folders with counts, then loose files. */
 import type { FileProgress } from '../lib/transfer/types.ts'
+import { t } from './i18n/i18n.svelte.ts'
 
 export interface FolderSummary {
   /** The top folder's name, as sent. */
@@ -53,15 +54,11 @@ export const summarizeTree = (
   return { folders: [...folders.values()], loose }
 }
 
-const plural = (count: number, one: string, many: string): string =>
-  `${count} ${count === 1 ? one : many}`
-
 /** 'photos/ (52 files, 1 empty folder)', 'empty/ (empty)'. */
 export const folderText = (folder: FolderSummary): string => {
   const parts: string[] = []
-  if (folder.files > 0) parts.push(plural(folder.files, 'file', 'files'))
-  if (folder.emptyFolders > 0) {
-    parts.push(plural(folder.emptyFolders, 'empty folder', 'empty folders'))
-  }
-  return `${folder.name}/ (${parts.length > 0 ? parts.join(', ') : 'empty'})`
+  if (folder.files > 0) parts.push(t('tree.files', { count: folder.files }))
+  if (folder.emptyFolders > 0) parts.push(t('tree.emptyFolders', { count: folder.emptyFolders }))
+  const contents = parts.length > 0 ? parts.join(t('tree.listSeparator')) : t('tree.empty')
+  return t('tree.folder', { name: folder.name, contents })
 }
