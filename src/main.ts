@@ -12,9 +12,14 @@ import {
 import { parseRoomFragment } from './lib/signalling/link.ts'
 import { discoverPublicAddress } from './lib/signalling/nearby.ts'
 import { createPeerRoom, relayConnectionCount } from './lib/signalling/room.ts'
-import { createFaultInjector } from './lib/transfer/fault-injection.ts'
+import {
+  createFaultInjector,
+  createStorageFault,
+  type StorageFault,
+} from './lib/transfer/fault-injection.ts'
 import { loadDeviceCertificate } from './lib/storage/certificate.ts'
 import { createHistoryStore } from './lib/storage/history.ts'
+import { createResumeStore } from './lib/storage/resume.ts'
 import { createPreferencesStore } from './lib/storage/preferences.ts'
 import { createConnectionSettingsStore, createSettingsStore } from './lib/storage/settings.ts'
 import { createTrustStore } from './lib/storage/trust.ts'
@@ -58,13 +63,33 @@ const loadServedConfig = async (): Promise<ConfigOverrides> => {
 }
 
 /**
- * Test-only: lets the e2e tests damage a frame in flight (enabled by the served config only). One
- * injector for every room, so the hook reaches a peer whichever room it was met in.
+ * Test-only: lets the e2e tests damage a frame in flight, cut every peer connection, and make
+ * storage run out once (enabled by the served config only). One injector for every room, so the
+ * hook reaches a peer whichever room it was met in.
  */
-const withFaultInjection = (createRoom: typeof createPeerRoom): typeof createPeerRoom => {
+const withFaultInjection = (
+  createRoom: typeof createPeerRoom,
+  storage: StorageFault,
+): typeof createPeerRoom => {
   const injector = createFaultInjector()
+  // Every peer connection this page makes, so that a test can cut them as a network drop would.
+  const connections = new Set<RTCPeerConnection>()
+  const NativePeerConnection = globalThis.RTCPeerConnection
+  globalThis.RTCPeerConnection = class extends NativePeerConnection {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration)
+      connections.add(this)
+    }
+  }
   Object.assign(globalThis, {
-    ferryTest: { corruptNextFrame: () => injector.corruptNextFrame() },
+    ferryTest: {
+      corruptNextFrame: () => injector.corruptNextFrame(),
+      closePeerConnections: () => {
+        for (const connection of connections) connection.close()
+        connections.clear()
+      },
+      failStorageOnceAt: (offsetBytes: number) => storage.failOnceAt(offsetBytes),
+    },
   })
   return (options, events) =>
     createRoom(options, {
@@ -124,8 +149,8 @@ const start = async () => {
     createMemorySink,
     locks: 'locks' in navigator ? navigator.locks : null,
   })
-  // Partial or unreleased files of an earlier visit (a closed or crashed tab) must not pile up.
-  void sinks.purgeStale([])
+  const resumeStore = createResumeStore()
+  const storageFault = config.testHooks ? createStorageFault() : null
   const ferry = createFerry(
     {
       config,
@@ -146,16 +171,25 @@ const start = async () => {
       },
       pageUrl: () => new URL(location.href),
       showRoomInAddress: (url) => history.replaceState(null, '', url),
-      createRoom: config.testHooks ? withFaultInjection(createPeerRoom) : createPeerRoom,
+      createRoom: storageFault ? withFaultInjection(createPeerRoom, storageFault) : createPeerRoom,
       createTransferManager,
       transferDeps: {
-        createSink: (transferId, file) => sinks.createSink(transferId, file),
+        createSink: (transferId, file) => {
+          const sink = sinks.createSink(transferId, file)
+          return storageFault ? storageFault.wrap(sink) : sink
+        },
+        reopenSink: async (transferId, file, offsetBytes) => {
+          const sink = await sinks.reopenSink(transferId, file, offsetBytes)
+          return sink && storageFault ? storageFault.wrap(sink, offsetBytes) : sink
+        },
         createHasher: createSha256Hasher,
+        resumeStore,
         newId: newTransferId,
         nowMs: () => Date.now(),
       },
       relayStatus: relayConnectionCount,
       setInterval: (callback, ms) => setInterval(callback, ms),
+      setTimeout: (callback, ms) => setTimeout(callback, ms),
       clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
       nowMs: () => Date.now(),
     },
@@ -198,6 +232,12 @@ const start = async () => {
   mount(App, {
     target,
     props: { app, ferry, receiving, preferences, connection, notifier, history: transferHistory },
+  })
+  // Transfers an earlier visit was receiving are offered to resume; their partial files stay.
+  // Other partial or unreleased files (a closed or crashed tab) must not pile up.
+  void resumeStore.list().then((records) => {
+    void sinks.purgeStale(records.map((record) => record.transferId))
+    ferry.restore(records)
   })
   // Things shared from the OS (sw.ts keeps them in the share inbox) or opened with Ferry.
   const stage = (files: OutgoingFile[], text: string | null) => {

@@ -78,6 +78,8 @@ interface FakeRoom {
   options: PeerRoomOptions
   events: PeerRoomEvents
   left: boolean
+  /** How often the core asked it to announce again. */
+  reannounced?: number
   /** Control messages sent through this room, by peer. */
   sent: [string, ControlMessage][]
   /** Peers whose connection we closed. */
@@ -130,6 +132,8 @@ const fakeManager = (deps: TransferManagerDeps): FakeManager => {
     decline: () => undefined,
     cancel: () => undefined,
     dismiss: () => undefined,
+    restore: () => undefined,
+    resume: () => undefined,
     destroy: () => undefined,
   }
   return manager
@@ -171,6 +175,7 @@ const setUp = (setup: Setup = {}) => {
   let manager: FakeManager | undefined
   const addresses = [...(setup.addresses ?? [null])]
   let lookups = 0
+  const timers: (() => void)[] = []
   const certificate = { expires: Infinity } as unknown as RTCCertificate
 
   const seen = {
@@ -242,6 +247,10 @@ const setUp = (setup: Setup = {}) => {
           room.left = true
           return Promise.resolve()
         },
+        reannounce: () => {
+          room.reannounced = (room.reannounced ?? 0) + 1
+          return Promise.resolve()
+        },
       }
     },
     createTransferManager: (transferDeps) => (manager = fakeManager(transferDeps)),
@@ -255,6 +264,7 @@ const setUp = (setup: Setup = {}) => {
     },
     relayStatus: () => ({ open: 1, total: 1, failed: 0 }),
     setInterval: () => 0,
+    setTimeout: (callback) => timers.push(callback),
     clearInterval: () => undefined,
     nowMs: () => 0,
   }
@@ -289,6 +299,10 @@ const setUp = (setup: Setup = {}) => {
     nearbySettled,
     certificate,
     lookups: () => lookups,
+    /** Runs the timers set so far. */
+    runTimers: () => {
+      for (const run of timers.splice(0)) run()
+    },
   }
 }
 
@@ -397,6 +411,40 @@ describe('peers across rooms', () => {
     expect(registry.leave('bob', 'nearby')).toEqual({ gone: true })
     expect(registry.has('bob')).toBe(false)
     expect(registry.rooms('bob')).toEqual([])
+  })
+})
+
+describe('interrupted transfers', () => {
+  const interrupted = (id: string, peerId: string): TransferSnapshot => ({
+    ...offerSnapshot(id, peerId),
+    state: 'interrupted',
+    interruption: 'peer-gone',
+  })
+
+  it('announces again at once in a room the drop left empty, to meet the device sooner', async () => {
+    const world = await inBothRooms()
+    const link = world.roomWith(linkA.roomId)
+    await world.meet(link, 'p1', 'Amber Otter')
+    link.leave('p1')
+    world.transfers.emit({ type: 'transfer', transfer: interrupted('t1', 'p1') })
+    world.transfers.emit({ type: 'transfer', transfer: interrupted('t2', 'p1') })
+    world.runTimers()
+    expect(link.reannounced).toBe(1)
+    // Still interrupted later: once more, after another wait.
+    world.transfers.emit({ type: 'transfer', transfer: interrupted('t1', 'p1') })
+    world.runTimers()
+    expect(link.reannounced).toBe(2)
+  })
+
+  it('leaves a room with other peers alone', async () => {
+    const world = await inBothRooms()
+    const link = world.roomWith(linkA.roomId)
+    await world.meet(link, 'p1', 'Amber Otter')
+    await world.meet(link, 'p2', 'Calm Heron')
+    link.leave('p1')
+    world.transfers.emit({ type: 'transfer', transfer: interrupted('t1', 'p1') })
+    world.runTimers()
+    expect(link.reannounced).toBeUndefined()
   })
 })
 

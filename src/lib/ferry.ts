@@ -27,6 +27,7 @@ import type {
   OutgoingFile,
   PeerHello,
   PeerPort,
+  ResumeRecord,
   TransferManager,
   TransferManagerDeps,
   TransferSnapshot,
@@ -133,6 +134,7 @@ export interface FerryDeps {
   relayStatus(): RelayStatus
   setInterval(callback: () => void, ms: number): unknown
   clearInterval(handle: unknown): void
+  setTimeout(callback: () => void, ms: number): unknown
   nowMs(): number
 }
 
@@ -162,6 +164,10 @@ export interface Ferry {
   decline(transferId: string): void
   cancel(transferId: string): void
   dismiss(transferId: string): void
+  /** Adds the interrupted incoming transfers of an earlier visit; see TransferManager.restore. */
+  restore(records: readonly ResumeRecord[]): void
+  /** Goes on with an interrupted incoming transfer; see TransferManager.resume. */
+  resume(transferId: string): void
   /** Trusts the certificate of a peer's current connection. Throws FerryError 'no-certificate'. */
   trust(peerId: string): Promise<void>
   /** How the connection to a peer goes (direct or through TURN) and its round-trip time. */
@@ -185,6 +191,9 @@ export class FerryError extends Error {
     super(`ferry: ${code}: ${detail}`)
   }
 }
+
+/** A drop often shows on both sides at once: announce after both have seen it. */
+const reannounceDelayMs = 1000
 
 /** How long to wait for a relay before saying none is reachable. */
 const relayGraceMs = 6000
@@ -283,6 +292,9 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
    * forgotten the device meanwhile), and until it answers the offer is not shown.
    */
   const onTransfer = (transfer: TransferSnapshot) => {
+    if (transfer.state === 'interrupted' && transfer.interruption === 'peer-gone') {
+      announceSoon()
+    }
     // A receiving transfer is 'offered' once only: when the offer arrives.
     const isNewOffer = transfer.direction === 'receive' && transfer.state === 'offered'
     const fingerprint = peerStates.get(transfer.peerId)?.fingerprint ?? null
@@ -379,6 +391,25 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
 
   const inAnyRoom = () => link !== null || nearby !== null
 
+  /**
+   * A transfer waits for a device that dropped out. Trystero's Nostr strategy announces once a
+   * minute (less often while a relay is backed off), so two devices that lost their connection
+   * could take minutes to meet again. A room that the drop left empty announces again at once;
+   * a room with other peers waits for its steady announce rather than disturb them.
+   */
+  let announceTimer: unknown = null
+  const announceSoon = () => {
+    if (announceTimer !== null || destroyed) return
+    announceTimer = deps.setTimeout(() => {
+      announceTimer = null
+      for (const membership of [link, nearby]) {
+        if (membership?.room && registry.inRoom(membership.kind).length === 0) {
+          void membership.room.reannounce()
+        }
+      }
+    }, reannounceDelayMs)
+  }
+
   const pollRelays = () => {
     const status = deps.relayStatus()
     events.onRelayStatus(status)
@@ -422,7 +453,8 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
       verification: null,
     }
     peerStates.set(peerId, state)
-    transfers.addPeer(peerId, joined.port)
+    // Keyed by certificate: the same device under a new peer id resumes its interrupted transfers.
+    transfers.addPeer(peerId, joined.port, state.fingerprint ?? undefined)
     sayHello(joined.port)
     void connection?.verification.then((code) => {
       if (peerStates.get(peerId) !== state) return
@@ -627,6 +659,8 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     decline: (id) => transfers.decline(id),
     cancel: (id) => transfers.cancel(id),
     dismiss: (id) => transfers.dismiss(id),
+    restore: (records) => transfers.restore(records),
+    resume: (id) => transfers.resume(id),
     trust: async (peerId) => {
       const state = peerStates.get(peerId)
       if (!state?.fingerprint) {

@@ -106,8 +106,25 @@ export const transferEndText = (transfer: TransferSnapshot, peerName: string): s
       return failureText(transfer, peerName)
     case 'complete':
       return sending ? t('notice.received', values) : null
+    case 'interrupted':
+      return interruptionText(transfer, peerName)
     default:
       return null
+  }
+}
+
+/** Why a transfer is interrupted, and what happens next. */
+export const interruptionText = (transfer: TransferSnapshot, peerName: string): string => {
+  const sending = transfer.direction === 'send'
+  switch (transfer.interruption) {
+    case 'storage-full':
+      return sending
+        ? t('transfer.pausedStoragePeer', { name: peerName })
+        : t('transfer.pausedStorage')
+    case 'restored':
+      return t('transfer.interruptedRestored')
+    default:
+      return t('transfer.interruptedWaiting', { name: peerName })
   }
 }
 

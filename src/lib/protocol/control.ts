@@ -171,8 +171,23 @@ const resumeSchema = v.object({
   file: fileIndex,
   offset: byteCount,
 })
-/** Receiver → sender: continue this file from this offset (not implemented by the core yet). */
+/**
+ * Receiver → sender: go on with an interrupted transfer from this file and offset (bytes the
+ * receiver holds durably); every later file is sent again whole.
+ */
 export type ResumeMessage = v.InferOutput<typeof resumeSchema>
+
+export const pauseReasons = ['storage-full'] as const
+/** Why a receiver paused a transfer. */
+export type PauseReason = (typeof pauseReasons)[number]
+
+const pauseSchema = v.object({
+  type: v.literal('pause'),
+  transfer: transferId,
+  reason: v.picklist(pauseReasons),
+})
+/** Receiver → sender: stop sending until my `resume` (its storage is full). */
+export type PauseMessage = v.InferOutput<typeof pauseSchema>
 
 const ackSchema = v.object({
   type: v.literal('ack'),
@@ -227,6 +242,7 @@ const controlSchema = v.variant('type', [
   acceptSchema,
   declineSchema,
   resumeSchema,
+  pauseSchema,
   ackSchema,
   doneSchema,
   cancelSchema,
@@ -243,6 +259,7 @@ const controlTypes: ReadonlySet<string> = new Set<ControlType>([
   'accept',
   'decline',
   'resume',
+  'pause',
   'ack',
   'done',
   'cancel',

@@ -44,6 +44,12 @@ export interface PeerRoom {
    */
   disconnect(peerId: string): void
   leave(): Promise<void>
+  /**
+   * Leaves and joins again, so that this device announces itself now rather than at its next
+   * steady announce (Trystero's Nostr strategy announces once a minute, less often while a relay
+   * is backed off). Peers in the room see it leave and come back.
+   */
+  reannounce(): Promise<void>
 }
 
 export interface PeerRoomOptions {
@@ -68,6 +74,64 @@ const relayConfigFor = (config: FerryConfig) =>
     : { urls: config.relayUrls }
 
 export const createPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents): PeerRoom => {
+  /** Which Trystero room is current; an old one's events are dropped once its successor exists. */
+  let generation = 0
+  let successorJoined = false
+  const eventsOf = (own: number): PeerRoomEvents => {
+    const current = () => own === generation
+    return {
+      onPeerJoin: (...args) => {
+        if (current()) events.onPeerJoin(...args)
+      },
+      // A leave while the old room is going is true; one after its successor has joined is stale
+      // (the peer may be back through the successor already).
+      onPeerLeave: (peerId) => {
+        if (current() || (own === generation - 1 && !successorJoined)) events.onPeerLeave(peerId)
+      },
+      onControl: (peerId, raw) => {
+        if (current()) events.onControl(peerId, raw)
+      },
+      onJoinError: (detail) => {
+        if (current()) events.onJoinError(detail)
+      },
+      onPeerUnreachable: (peerId) => {
+        if (current()) events.onPeerUnreachable(peerId)
+      },
+    }
+  }
+  let room = joinPeerRoom(options, eventsOf(generation))
+  let left = false
+  return {
+    roomId: options.roomId,
+    connectionDetails: async (peerId) => {
+      const connection = room.getPeers()[peerId]
+      if (!connection) return null
+      try {
+        return readConnectionDetails(await connection.getStats())
+      } catch {
+        // A connection closing under us has no stats to give.
+        return null
+      }
+    },
+    disconnect: (peerId) => room.getPeers()[peerId]?.close(),
+    leave: () => {
+      left = true
+      return room.leave()
+    },
+    reannounce: async () => {
+      if (left) return
+      generation++
+      successorJoined = false
+      // Trystero hands back the same room while one of that id is joined: leave it first.
+      await room.leave()
+      if (left) return
+      room = joinPeerRoom(options, eventsOf(generation))
+      successorJoined = true
+    },
+  }
+}
+
+const joinPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents): Room => {
   const { config, roomId, password, certificate } = options
   const room: Room = joinRoom(
     {
@@ -110,22 +174,7 @@ export const createPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents)
     events.onPeerJoin(peerId, port, descriptionsOf(connection))
   }
   room.onPeerLeave = (peerId) => events.onPeerLeave(peerId)
-
-  return {
-    roomId,
-    connectionDetails: async (peerId) => {
-      const connection = room.getPeers()[peerId]
-      if (!connection) return null
-      try {
-        return readConnectionDetails(await connection.getStats())
-      } catch {
-        // A connection closing under us has no stats to give.
-        return null
-      }
-    },
-    disconnect: (peerId) => room.getPeers()[peerId]?.close(),
-    leave: () => room.leave(),
-  }
+  return room
 }
 
 const descriptionsOf = (connection: RTCPeerConnection): SessionDescriptions | null => {

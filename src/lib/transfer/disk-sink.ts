@@ -19,6 +19,7 @@ export interface WritableLike {
  */
 export interface SyncAccessHandleLike {
   write(buffer: Uint8Array<ArrayBuffer>, options?: { at?: number }): number
+  getSize(): number | Promise<number>
   truncate(newSize: number): void | Promise<void>
   flush(): void | Promise<void>
   close(): void | Promise<void>
@@ -51,6 +52,11 @@ export class SinkUnsupportedError extends Error {
   override readonly name = 'SinkUnsupportedError'
 }
 
+/** Storage ran out (a QuotaExceededError, also one that crossed a worker as text). */
+export class StorageFullError extends Error {
+  override readonly name = 'StorageFullError'
+}
+
 /** The `name` of a DOMException (or of any error), '' for anything else. */
 export const errorName = (error: unknown): string =>
   typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string'
@@ -62,6 +68,10 @@ export const describeError = (error: unknown): string =>
   typeof error === 'object' && error !== null && 'message' in error
     ? `${errorName(error) || 'Error'}: ${String(error.message)}`
     : String(error)
+
+/** Whether a failure means the storage is full, whichever layer it came through. */
+export const isStorageFull = (error: unknown): boolean =>
+  error instanceof StorageFullError || errorName(error) === 'QuotaExceededError'
 
 /** Removes an entry; one that is gone already is fine. */
 export const removeEntryQuietly = async (
@@ -100,6 +110,8 @@ export const openWritableSink = async (
   const writable = await handle.createWritable({ keepExistingData: false })
   return {
     write: (bytes) => writable.write(asArrayBufferView(bytes)),
+    // The bytes sit in a swap file until close: nothing survives the page, nothing to reopen.
+    flush: () => Promise.resolve(false),
     async close() {
       await writable.close()
       return withType(await handle.getFile(), type)
@@ -123,7 +135,7 @@ export const openWritableSink = async (
 export const createLazySink = (open: () => Promise<Sink>): Sink => {
   let opened: Promise<Sink> | null = null
   let tail: Promise<unknown> = Promise.resolve()
-  let state: 'open' | 'closing' | 'aborted' = 'open'
+  let state: 'open' | 'closing' | 'aborted' | 'detached' = 'open'
   let closedOk = false
 
   const target = (): Promise<Sink> => (opened ??= open())
@@ -155,6 +167,18 @@ export const createLazySink = (open: () => Promise<Sink>): Sink => {
         // A sink that failed to open cleaned up after itself.
         const sink = await opened.catch(() => null)
         await sink?.abort()
+      })
+    },
+    flush() {
+      if (state !== 'open' || opened === null) return Promise.resolve(false)
+      return serial(async () => (await (await target()).flush?.()) ?? false)
+    },
+    detach() {
+      if (state !== 'open') return Promise.resolve()
+      state = 'detached'
+      return serial(async () => {
+        const sink = await opened?.catch(() => null)
+        await sink?.detach?.()
       })
     },
   }

@@ -154,6 +154,10 @@ class FakeSyncAccessHandle implements SyncAccessHandleLike {
     this.node.bytes.writeAt(buffer, options?.at ?? this.node.bytes.size)
     return buffer.length
   }
+  getSize(): number {
+    this.#check()
+    return this.node.bytes.size
+  }
   truncate(newSize: number): void | Promise<void> {
     this.#check()
     this.node.bytes.truncate(newSize)

@@ -4,7 +4,7 @@
  * flight is caught by the end-to-end hash, through the app's real path.
  */
 import { frameHeaderBytes } from '../protocol/limits.ts'
-import type { BulkChannel } from './types.ts'
+import type { BulkChannel, Sink } from './types.ts'
 
 export interface FaultInjector {
   /** Flip one payload byte of the next data frame sent on any channel. */
@@ -44,5 +44,38 @@ export const createFaultInjector = (): FaultInjector => {
         return channel.onClose
       },
     }),
+  }
+}
+
+/** Test-only: storage that runs out once (see failStorageOnceAt), to exercise the quota pause. */
+export interface StorageFault {
+  /** The next sink write that would take a file past `offsetBytes` fails, once, as out of quota. */
+  failOnceAt(offsetBytes: number): void
+  /** A sink whose writes may fail so; it starts at `startBytes` (a reopened file). */
+  wrap(sink: Sink, startBytes?: number): Sink
+}
+
+export const createStorageFault = (): StorageFault => {
+  let failAt: number | null = null
+  return {
+    failOnceAt: (offsetBytes) => {
+      failAt = offsetBytes
+    },
+    wrap: (sink, startBytes = 0) => {
+      let written = startBytes
+      return {
+        ...sink,
+        write: (bytes) => {
+          if (failAt !== null && written + bytes.length > failAt) {
+            failAt = null
+            return Promise.reject(
+              new DOMException('test: the storage quota ran out', 'QuotaExceededError'),
+            )
+          }
+          written += bytes.length
+          return sink.write(bytes)
+        },
+      }
+    },
   }
 }

@@ -10,7 +10,7 @@ import {
   type ControlMessage,
   type DeclineReason,
 } from '../protocol/control.ts'
-import { ProtocolError } from '../protocol/errors.ts'
+import { ProtocolError, toProtocolError } from '../protocol/errors.ts'
 import { decodeFrame } from '../protocol/frame.ts'
 import {
   maxControlMessageBytes,
@@ -20,15 +20,18 @@ import {
   progressIntervalMs,
 } from '../protocol/limits.ts'
 import { safeFileName, sanitizeRelativePath } from '../protocol/paths.ts'
-import type { TransferHooks } from './hooks.ts'
+import { runDetached, type TransferHooks } from './hooks.ts'
 import { createIncomingTransfer, type IncomingTransfer } from './incoming.ts'
 import { createOutgoingTransfer, type OutgoingTransfer } from './outgoing.ts'
 import type {
   FileProgress,
+  Interruption,
   OfferedFile,
   OfferPreview,
   OutgoingFile,
   PeerPort,
+  ResumeFileRecord,
+  ResumeRecord,
   TransferDirection,
   TransferEvent,
   TransferManager,
@@ -44,6 +47,8 @@ type Engine =
 interface TransferRecord {
   id: string
   peerId: string
+  /** The peer device's stable identity, to find it again under a new peer id. */
+  peerKey: string
   direction: TransferDirection
   state: TransferState
   files: FileProgress[]
@@ -57,6 +62,13 @@ interface TransferRecord {
   updatedAtMs: number
   lastEventMs: number
   engine: Engine
+  interruption?: Interruption
+  /** Receive side: what is kept durably for a reload (written to deps.resumeStore). */
+  resumeRecord?: ResumeRecord
+  /** A resume is being prepared (receiver) or waits for the old loop to stop (sender). */
+  resuming: boolean
+  /** Sender: the latest resume asked for while the old loop was stopping. */
+  resumeAt?: { file: number; offset: number }
 }
 
 interface Ending {
@@ -67,7 +79,12 @@ interface Ending {
 }
 
 const isOpen = (transfer: TransferRecord): boolean =>
-  transfer.state === 'offered' || transfer.state === 'transferring'
+  transfer.state === 'offered' ||
+  transfer.state === 'transferring' ||
+  transfer.state === 'interrupted'
+
+/** A device known by nothing better than its peer id (no certificate to show). */
+const peerIdKey = (peerId: string): string => `peer:${peerId}`
 
 const snapshot = (transfer: TransferRecord): TransferSnapshot => {
   const files = transfer.files.map((file) => ({ ...file }))
@@ -81,6 +98,12 @@ const snapshot = (transfer: TransferRecord): TransferSnapshot => {
     ...(transfer.previews.length === 0 ? {} : { previews: transfer.previews }),
     totalBytes: transfer.totalBytes,
     bytesDone: files.reduce((sum, file) => sum + file.bytesDone, 0),
+    ...(transfer.engine.direction === 'send'
+      ? { bytesSent: transfer.engine.outgoing.sentBytes() }
+      : {}),
+    ...(transfer.state === 'interrupted' && transfer.interruption !== undefined
+      ? { interruption: transfer.interruption }
+      : {}),
     ...(transfer.endedBy === undefined ? {} : { endedBy: transfer.endedBy }),
     ...(transfer.errorCode === undefined ? {} : { errorCode: transfer.errorCode }),
     ...(transfer.declineReason === undefined ? {} : { declineReason: transfer.declineReason }),
@@ -153,6 +176,8 @@ const reportLater = (error: unknown): void => {
 
 export const createTransferManager = (deps: TransferManagerDeps): TransferManager => {
   const peers = new Map<string, PeerPort>()
+  /** Each connected peer's device key (addPeer's deviceKey). */
+  const peerKeys = new Map<string, string>()
   const transfers = new Map<string, TransferRecord>()
   let destroyed = false
 
@@ -190,11 +215,122 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     if (ending.endedBy !== undefined) transfer.endedBy = ending.endedBy
     if (ending.errorCode !== undefined) transfer.errorCode = ending.errorCode
     if (ending.declineReason !== undefined) transfer.declineReason = ending.declineReason
+    delete transfer.interruption
     const { engine } = transfer
     if (engine.direction === 'send') engine.outgoing.stop()
     else engine.incoming.stop()
+    if (transfer.resumeRecord !== undefined) {
+      delete transfer.resumeRecord
+      void deps.resumeStore?.delete(transfer.id)
+    }
     emitTransfer(transfer)
     return true
+  }
+
+  /** A running transfer stops but is kept, to go on later (see resume below). */
+  const interrupt = (transfer: TransferRecord, interruption: Interruption): void => {
+    if (transfer.state !== 'transferring') return
+    transfer.state = 'interrupted'
+    transfer.interruption = interruption
+    if (transfer.engine.direction === 'send') transfer.engine.outgoing.stop()
+    emitTransfer(transfer)
+  }
+
+  const saveRecord = (transfer: TransferRecord): void => {
+    if (transfer.resumeRecord !== undefined) void deps.resumeStore?.put(transfer.resumeRecord)
+  }
+
+  /** Notes a file's durable progress in the transfer's resume record. */
+  const recordProgress = async (
+    transfer: TransferRecord,
+    progress: ResumeFileRecord,
+  ): Promise<void> => {
+    const record = transfer.resumeRecord
+    if (record === undefined || deps.resumeStore === undefined) return
+    record.progress = [...record.progress.filter((file) => file.index !== progress.index), progress]
+    await deps.resumeStore.put(record).catch(() => undefined)
+  }
+
+  /** A connected peer of this device, if any. */
+  const peerOfDevice = (peerKey: string): string | undefined => {
+    for (const [peerId, key] of peerKeys) if (key === peerKey && peers.has(peerId)) return peerId
+    return undefined
+  }
+
+  /**
+   * Receiver: once the sender's device is connected, finish what was received, ready the first
+   * unfinished file, and ask the sender to go on from there.
+   */
+  const tryResume = async (transfer: TransferRecord): Promise<void> => {
+    const { engine } = transfer
+    if (engine.direction !== 'receive' || transfer.resuming) return
+    if (transfer.state !== 'interrupted' || transfer.interruption !== 'peer-gone') return
+    const peerId = peerOfDevice(transfer.peerKey)
+    if (peerId === undefined) return
+    transfer.resuming = true
+    try {
+      const point = await engine.incoming.resumePoint()
+      if (transfer.state !== 'interrupted' || transfer.interruption !== 'peer-gone') return
+      if (!peers.has(peerId)) return // gone again: the next meeting tries again
+      transfer.peerId = peerId
+      transfer.state = 'transferring'
+      delete transfer.interruption
+      emitTransfer(transfer)
+      // The verdicts first: the sender may have missed them, and takes them while interrupted.
+      for (const { file, sha256 } of point.verified) {
+        sendTo(peerId, { type: 'done', transfer: transfer.id, file, sha256 })
+      }
+      if (point.next === null) {
+        end(transfer, { state: 'complete' })
+        return
+      }
+      const { file, offset } = point.next
+      sendTo(peerId, { type: 'resume', transfer: transfer.id, file, offset })
+    } catch (error) {
+      fail(transfer, toProtocolError(error, 'write-failed'))
+    } finally {
+      transfer.resuming = false
+    }
+  }
+
+  /** Sender: the receiver's `resume`, checked; goes on once the old sending loop has stopped. */
+  const onResume = (
+    peerId: string,
+    transfer: TransferRecord,
+    file: number,
+    offset: number,
+  ): void => {
+    const { engine } = transfer
+    if (engine.direction !== 'send' || transfer.state === 'offered') {
+      refuse(peerId, new ProtocolError('bad-state', `resume while ${transfer.state}`))
+      return
+    }
+    const error = engine.outgoing.checkResume(file, offset)
+    if (error) {
+      transfer.peerId = peerId
+      refuse(peerId, error, transfer)
+      return
+    }
+    // The receiver saw a break this side has not noticed yet (say, it reloaded).
+    interrupt(transfer, 'peer-gone')
+    transfer.peerId = peerId
+    transfer.resumeAt = { file, offset }
+    if (transfer.resuming) return
+    transfer.resuming = true
+    runDetached(
+      engine.outgoing.stopped().then(() => {
+        transfer.resuming = false
+        const at = transfer.resumeAt
+        const port = peers.get(transfer.peerId)
+        delete transfer.resumeAt
+        if (transfer.state !== 'interrupted' || at === undefined || port === undefined) return
+        transfer.state = 'transferring'
+        delete transfer.interruption
+        emitTransfer(transfer)
+        engine.outgoing.resume(at.file, at.offset, port.bulk)
+      }),
+      reportLater,
+    )
   }
 
   const errorMessage = (error: ProtocolError, transfer?: string): ControlMessage => ({
@@ -252,10 +388,14 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     return transfer?.peerId === peerId ? transfer : undefined
   }
 
+  /** The peer is gone: offers fail, running transfers are interrupted, to resume when it is back. */
   const endPeerTransfers = (peerId: string): void => {
     for (const transfer of transfers.values()) {
-      if (transfer.peerId === peerId) {
+      if (transfer.peerId !== peerId) continue
+      if (transfer.state === 'offered') {
         end(transfer, { state: 'failed', endedBy: 'remote', errorCode: 'peer-gone' })
+      } else {
+        interrupt(transfer, 'peer-gone')
       }
     }
   }
@@ -269,6 +409,35 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     }
     return pending
   }
+  const incomingFor = (
+    record: () => TransferRecord,
+    id: string,
+    offered: OfferedFile[],
+    progress: FileProgress[],
+    restored?: ResumeFileRecord[],
+  ): IncomingTransfer =>
+    createIncomingTransfer({
+      transferId: id,
+      files: offered,
+      progress,
+      createSink: (file) => deps.createSink(id, file),
+      ...(deps.reopenSink === undefined
+        ? {}
+        : {
+            reopenSink: (file, offset) =>
+              deps.reopenSink?.(id, file, offset) ?? Promise.resolve(null),
+          }),
+      createHasher: (state) => deps.createHasher(state),
+      record: (progress) => recordProgress(record(), progress),
+      ...(restored === undefined ? {} : { restored }),
+      onStorageFull: () => {
+        const transfer = record()
+        if (transfer.state !== 'transferring') return
+        interrupt(transfer, 'storage-full')
+        sendTo(transfer.peerId, { type: 'pause', transfer: transfer.id, reason: 'storage-full' })
+      },
+      hooks: hooksFor(record),
+    })
 
   const receiveOffer = (
     peerId: string,
@@ -296,6 +465,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     const record: TransferRecord = {
       id,
       peerId,
+      peerKey: peerKeys.get(peerId) ?? peerIdKey(peerId),
       direction: 'receive',
       state: 'offered',
       files,
@@ -305,16 +475,10 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       startedAtMs: now,
       updatedAtMs: now,
       lastEventMs: now,
+      resuming: false,
       engine: {
         direction: 'receive',
-        incoming: createIncomingTransfer({
-          transferId: id,
-          files: offered,
-          progress: files,
-          createSink: (file) => deps.createSink(id, file),
-          createHasher: () => deps.createHasher(),
-          hooks: hooksFor(() => record),
-        }),
+        incoming: incomingFor(() => record, id, offered, files),
       },
     }
     transfers.set(id, record)
@@ -340,6 +504,10 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     // Messages in flight when a transfer ended are expected; they change nothing.
     if (!isOpen(transfer)) return
     const { engine } = transfer
+    // So are acks, digests and pauses in flight when it was interrupted: a resume starts afresh.
+    // Only the receiver's verdicts on whole files stand (it repeats them before resuming).
+    const verdict = message.type === 'done' && engine.direction === 'send'
+    if (transfer.state === 'interrupted' && message.type !== 'cancel' && !verdict) return
     const misplaced = (): void =>
       refuse(
         peerId,
@@ -375,7 +543,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
         return
       }
       case 'done': {
-        if (transfer.state !== 'transferring') return misplaced()
+        if (transfer.state === 'offered') return misplaced()
         const error =
           engine.direction === 'send'
             ? engine.outgoing.onReceiverDone(message.file, message.sha256)
@@ -383,11 +551,41 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
         if (error) refuse(peerId, error, transfer)
         return
       }
+      case 'pause':
+        if (engine.direction !== 'send' || transfer.state !== 'transferring') return misplaced()
+        interrupt(transfer, message.reason)
+        return
       case 'resume':
-        // Understood but not implemented yet (docs/protocol.md, "Resume"): refused, transfer kept.
-        refuse(peerId, new ProtocolError('bad-state', 'resume is not supported by this peer yet'))
+        // Handled before: a resume may come from the same device under a new peer id.
         return
     }
+  }
+
+  /** A `resume` for one of our transfers with this device, whatever peer id it had. */
+  const onResumeMessage = (
+    peerId: string,
+    message: Extract<ControlMessage, { type: 'resume' }>,
+  ): void => {
+    const transfer = transfers.get(message.transfer)
+    const key = peerKeys.get(peerId)
+    const ours =
+      transfer !== undefined &&
+      (transfer.peerId === peerId || (key !== undefined && transfer.peerKey === key))
+    if (!ours || transfer === undefined) {
+      // The receiver waits for a sender that no longer has it (say, the sender's page reloaded).
+      const error = new ProtocolError('unknown-transfer', `resume of ${message.transfer}`)
+      emit({ type: 'protocol-error', peerId, code: error.code, detail: error.detail })
+      sendTo(peerId, errorMessage(error, message.transfer))
+      return
+    }
+    if (!isOpen(transfer)) {
+      sendTo(
+        peerId,
+        errorMessage(new ProtocolError('bad-state', 'that transfer has ended'), transfer.id),
+      )
+      return
+    }
+    onResume(peerId, transfer, message.file, message.offset)
   }
 
   const onControl = (peerId: string, message: ControlMessage): void => {
@@ -409,6 +607,9 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
           message.folders ?? [],
           message.previews ?? [],
         )
+        return
+      case 'resume':
+        onResumeMessage(peerId, message)
         return
       case 'error': {
         // Without a transfer an error is only informative; it is never answered either way.
@@ -463,6 +664,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     if (port === undefined) return
     detach(port)
     peers.delete(peerId)
+    peerKeys.delete(peerId)
   }
 
   /** Catches what a bug might throw, so that no caller's stack ever unwinds through us. */
@@ -477,16 +679,73 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     }
 
   return {
-    addPeer(peerId, port) {
+    addPeer(peerId, port, deviceKey) {
       if (destroyed) return
       if (peers.has(peerId)) removePeer(peerId)
       peers.set(peerId, port)
+      const key = deviceKey ?? peerIdKey(peerId)
+      peerKeys.set(peerId, key)
       port.bulk.onMessage = guarded((bytes: Uint8Array) => {
         if (peers.get(peerId) === port) onFrameBytes(peerId, bytes)
       })
       port.bulk.onClose = guarded(() => {
         if (peers.get(peerId) === port) endPeerTransfers(peerId)
       })
+      // The device is back under this id: its interrupted transfers with us go on.
+      for (const transfer of transfers.values()) {
+        if (transfer.peerKey !== key || transfer.state !== 'interrupted') continue
+        transfer.peerId = peerId
+        if (transfer.direction === 'receive') void tryResume(transfer)
+      }
+    },
+
+    restore(records) {
+      if (destroyed) return
+      for (const saved of records) {
+        if (transfers.has(saved.transferId)) continue
+        const now = deps.nowMs()
+        const files = saved.files.map(progressRow)
+        for (const noted of saved.progress) {
+          const row = files[noted.index]
+          if (row) row.bytesDone = Math.min(noted.offsetBytes, row.size)
+        }
+        const record: TransferRecord = {
+          id: saved.transferId,
+          peerId: '',
+          peerKey: saved.peerKey,
+          direction: 'receive',
+          state: 'interrupted',
+          interruption: 'restored',
+          files,
+          folders: [...saved.folders],
+          // Previews are only for deciding on an offer; a restored transfer was accepted already.
+          previews: [],
+          totalBytes: files.reduce((sum, file) => sum + file.size, 0),
+          startedAtMs: saved.startedAtMs,
+          updatedAtMs: now,
+          lastEventMs: now,
+          resuming: false,
+          resumeRecord: { ...saved, progress: [...saved.progress] },
+          engine: {
+            direction: 'receive',
+            incoming: incomingFor(() => record, saved.transferId, saved.files, files, [
+              ...saved.progress,
+            ]),
+          },
+        }
+        transfers.set(record.id, record)
+        emitTransfer(record)
+      }
+    },
+
+    resume(transferId) {
+      const transfer = transfers.get(transferId)
+      if (transfer?.direction !== 'receive' || transfer.state !== 'interrupted') return
+      if (transfer.interruption === 'peer-gone') return
+      // Waiting for the sender now; at once if it is connected.
+      transfer.interruption = 'peer-gone'
+      emitTransfer(transfer)
+      void tryResume(transfer)
     },
 
     removePeer: guarded(removePeer),
@@ -550,6 +809,8 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       const record: TransferRecord = {
         id,
         peerId,
+        peerKey: peerKeys.get(peerId) ?? peerIdKey(peerId),
+        resuming: false,
         direction: 'send',
         state: 'offered',
         files,
@@ -593,6 +854,21 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       const transfer = transfers.get(transferId)
       if (transfer?.direction !== 'receive' || transfer.state !== 'offered') return
       transfer.state = 'transferring'
+      transfer.resumeRecord = {
+        transferId,
+        peerKey: transfer.peerKey,
+        files: transfer.files.map(({ index, name, path, size, type }) => ({
+          index,
+          name,
+          ...(path === undefined ? {} : { path }),
+          size,
+          type,
+        })),
+        folders: [...transfer.folders],
+        progress: [],
+        startedAtMs: transfer.startedAtMs,
+      }
+      saveRecord(transfer)
       emitTransfer(transfer)
       if (!sendTo(transfer.peerId, { type: 'accept', transfer: transferId })) {
         end(transfer, { state: 'failed', endedBy: 'local', errorCode: 'peer-gone' })

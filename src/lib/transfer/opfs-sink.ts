@@ -13,6 +13,7 @@ import {
   describeError,
   openWritableSink,
   removeEntryQuietly,
+  StorageFullError,
   SinkUnsupportedError,
   withType,
   type DirectoryHandleLike,
@@ -85,6 +86,8 @@ export const createOpfsWorkerClient = (
       pending.delete(message.request)
       if (message.ok) {
         waiter.resolve()
+      } else if (message.quota === true) {
+        waiter.reject(new StorageFullError(`ferry: OPFS worker: ${message.error}`))
       } else if (message.unsupported) {
         unsupported = new SinkUnsupportedError(`ferry: ${message.error}`)
         waiter.reject(unsupported)
@@ -156,9 +159,15 @@ const openWorkerSink = async (
   path: readonly string[],
   name: string,
   type: string,
+  atBytes?: number,
 ): Promise<Sink> => {
   const id = client.nextId()
-  await client.request({ type: 'open', id, path: [...path, name] })
+  await client.request({
+    type: 'open',
+    id,
+    path: [...path, name],
+    ...(atBytes === undefined ? {} : { atBytes }),
+  })
 
   /** Writes the worker has not answered yet, oldest first (it answers in order). */
   const unanswered: Promise<void>[] = []
@@ -198,6 +207,16 @@ const openWorkerSink = async (
       await client.request({ type: 'close', id })
       const handle = await dir.getFileHandle(name)
       return withType(await handle.getFile(), type)
+    },
+    async flush() {
+      await drain()
+      throwIfFailed()
+      await client.request({ type: 'flush', id })
+      return true
+    },
+    async detach() {
+      await drain()
+      await client.request({ type: 'detach', id })
     },
     async abort() {
       await drain()
@@ -254,6 +273,34 @@ export const createOpfsSink = (options: OpfsSinkOptions): Sink =>
       return options.fallback()
     }
   })
+
+/**
+ * A file of an earlier (or interrupted) sink reopened at `atBytes` to go on writing there, through
+ * the writer worker; null where that cannot be done (no worker, no such file, fewer bytes in it):
+ * the file then starts again from 0. The createWritable() path cannot reopen: its bytes only land
+ * on close.
+ */
+export const reopenOpfsSink = async (
+  options: Omit<OpfsSinkOptions, 'fallback'>,
+  atBytes: number,
+): Promise<Sink | null> => {
+  try {
+    const folder = await options.folder()
+    const client = options.worker()
+    if (folder === null || client === null) return null
+    const sink = await openWorkerSink(
+      client,
+      folder.dir,
+      folder.path,
+      options.name,
+      options.type,
+      atBytes,
+    )
+    return createLazySink(() => Promise.resolve(sink))
+  } catch {
+    return null
+  }
+}
 
 /** The OPFS root, or null where the browser has none or refuses it (some private windows). */
 export const getOpfsRoot = async (

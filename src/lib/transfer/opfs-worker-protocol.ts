@@ -11,12 +11,19 @@ import { describeError, type DirectoryHandleLike, type SyncAccessHandleLike } fr
 
 /** What the page asks of the worker, before it is numbered. */
 export type OpfsWorkerCommand =
-  /** Create (or empty) the file at `path` from the OPFS root, creating its folders. */
-  | { type: 'open'; id: number; path: string[] }
+  /**
+   * Create (or empty) the file at `path` from the OPFS root, creating its folders; with `atBytes`,
+   * reopen an existing file holding at least that many bytes, cut it there, and append from there.
+   */
+  | { type: 'open'; id: number; path: string[]; atBytes?: number }
   /** Append `byteLength` bytes of `buffer` from `byteOffset` (the buffer is transferred). */
   | { type: 'write'; id: number; buffer: ArrayBuffer; byteOffset: number; byteLength: number }
   /** Flush and close: the file is complete. */
   | { type: 'close'; id: number }
+  /** Flush what was written so far to disk (a resume point). */
+  | { type: 'flush'; id: number }
+  /** Flush and close, keeping the file as it is, even after a failed write (to reopen it later). */
+  | { type: 'detach'; id: number }
   /** Close and delete the file. */
   | { type: 'abort'; id: number }
 
@@ -24,8 +31,11 @@ export type OpfsWorkerRequest = OpfsWorkerCommand & { request: number }
 
 export type OpfsWorkerReply =
   | { request: number; ok: true }
-  /** `unsupported`: the worker cannot write OPFS files here at all (try another way). */
-  | { request: number; ok: false; unsupported: boolean; error: string }
+  /**
+   * `unsupported`: the worker cannot write OPFS files here at all (try another way). `quota`: the
+   * storage is full.
+   */
+  | { request: number; ok: false; unsupported: boolean; quota?: boolean; error: string }
 
 /** Deepest path the page ever asks for (ferry-incoming/<transfer>/<file>), with room to spare. */
 export const maxWorkerPathSegments = 8
@@ -67,11 +77,13 @@ export const isOpfsWorkerRequest = (value: unknown): value is OpfsWorkerRequest 
   switch (message['type']) {
     case 'open': {
       const path = message['path']
+      const atBytes = message['atBytes']
       return (
         Array.isArray(path) &&
         path.length > 0 &&
         path.length <= maxWorkerPathSegments &&
-        path.every(isSafeSegment)
+        path.every(isSafeSegment) &&
+        (atBytes === undefined || (Number.isSafeInteger(atBytes) && (atBytes as number) >= 0))
       )
     }
     case 'write': {
@@ -89,6 +101,8 @@ export const isOpfsWorkerRequest = (value: unknown): value is OpfsWorkerRequest 
     }
     case 'close':
     case 'abort':
+    case 'flush':
+    case 'detach':
       return true
     default:
       return false
@@ -100,12 +114,13 @@ const failed = (request: number, error: string, unsupported = false): OpfsWorker
   request,
   ok: false,
   unsupported,
+  ...(error.startsWith('QuotaExceededError') ? { quota: true } : {}),
   error,
 })
 
 const open = async (
   state: OpfsWorkerState,
-  { request, id, path }: Extract<OpfsWorkerRequest, { type: 'open' }>,
+  { request, id, path, atBytes }: Extract<OpfsWorkerRequest, { type: 'open' }>,
   env: OpfsWorkerEnv,
 ): Promise<OpfsWorkerReply> => {
   if (state.files.has(id)) return failed(request, `file ${id} is open already`)
@@ -119,19 +134,23 @@ const open = async (
   }
   for (const folder of path.slice(0, -1))
     dir = await dir.getDirectoryHandle(folder, { create: true })
-  const handle = await dir.getFileHandle(name, { create: true })
+  const handle = await dir.getFileHandle(name, { create: atBytes === undefined })
   if (handle.createSyncAccessHandle === undefined) {
     return failed(request, 'no createSyncAccessHandle in this browser', true)
   }
   const access = await handle.createSyncAccessHandle()
+  const offsetBytes = atBytes ?? 0
   try {
-    // A file left over under the same name must not show through.
-    await access.truncate(0)
+    if (atBytes !== undefined && (await access.getSize()) < atBytes) {
+      throw new Error(`the file holds less than the ${atBytes} bytes to go on from`)
+    }
+    // A file left over under the same name (or past the resume point) must not show through.
+    await access.truncate(offsetBytes)
   } catch (error) {
     await access.close()
     throw error
   }
-  state.files.set(id, { dir, name, access, offsetBytes: 0, failure: null })
+  state.files.set(id, { dir, name, access, offsetBytes, failure: null })
   return ok(request)
 }
 
@@ -174,6 +193,20 @@ export const handleWorkerMessage = async (
         state.files.delete(id)
         await file.access.flush()
         await file.access.close()
+        return ok(request)
+      case 'flush':
+        if (file === undefined) return failed(request, `flush of file ${id}, which is not open`)
+        if (file.failure !== null) return failed(request, file.failure)
+        await file.access.flush()
+        return ok(request)
+      case 'detach':
+        if (file === undefined) return ok(request)
+        state.files.delete(id)
+        try {
+          await file.access.flush()
+        } finally {
+          await file.access.close()
+        }
         return ok(request)
       case 'abort':
         // Never opened, or closed already: the page removes what there is.

@@ -35,6 +35,18 @@ export interface OutgoingTransfer {
   stop(): void
   /** Bytes sent and not yet acknowledged, never above windowBytes. */
   unacknowledgedBytes(): number
+  /** Every file byte sent so far, resends included. */
+  sentBytes(): number
+  /**
+   * Checks the receiver's `resume {file, offset}`: the file exists, the offset is within it, and
+   * it is 0 (start the file again) or at least what the receiver acknowledged (anything between
+   * would be bytes it claimed to hold and lost).
+   */
+  checkResume(file: number, offset: number): ProtocolError | null
+  /** Resolves once the sending loop has stopped (at once if it is not running). */
+  stopped(): Promise<void>
+  /** Goes on from a checked resume point, over `bulk` (a reconnected peer has a new channel). */
+  resume(file: number, offset: number, bulk: BulkChannel): void
 }
 
 type FrameBuffer = Uint8Array<ArrayBuffer>
@@ -89,6 +101,23 @@ export const openFileSource = (blob: Blob, start: number, end: number): FileSour
 }
 
 /** A source for streams that are not byte streams: their chunks are copied into the buffers. */
+/** Feeds bytes [0, end) of a blob to `hasher`: a resumed file's digest still covers all of it. */
+export const hashPrefix = async (hasher: Hasher, blob: Blob, end: number): Promise<void> => {
+  const source = openFileSource(blob, 0, end)
+  let buffer: FrameBuffer = new Uint8Array(chunkBytes)
+  try {
+    for (let done = 0; done < end;) {
+      const read = await source.read(buffer.subarray(0, Math.min(chunkBytes, end - done)))
+      if (read.length === 0) throw new ProtocolError('read-failed', 'file ended early')
+      hasher.update(read)
+      done += read.length
+      buffer = new Uint8Array(read.buffer)
+    }
+  } finally {
+    source.cancel()
+  }
+}
+
 const copyingSource = (chunks: ReadableStreamDefaultReader<Uint8Array>): FileSource => {
   let leftover: Uint8Array = new Uint8Array(0)
   return {
@@ -117,10 +146,14 @@ export const createOutgoingTransfer = ({
   transferId,
   files,
   progress,
-  bulk,
+  bulk: firstBulk,
   createHasher,
   hooks,
 }: OutgoingTransferDeps): OutgoingTransfer => {
+  /** The peer's channel: a new one after the peer reconnects. */
+  let bulk = firstBulk
+  /** The sending loop, while one runs. */
+  let running: Promise<void> = Promise.resolve()
   const sentByFile = files.map(() => 0)
   const ackedByFile = files.map(() => 0)
   const digests: (string | undefined)[] = files.map(() => undefined)
@@ -148,9 +181,15 @@ export const createOutgoingTransfer = ({
     }
   }
 
-  const sendFile = async (index: number, file: OutgoingFile, size: number): Promise<void> => {
+  const sendFile = async (
+    index: number,
+    file: OutgoingFile,
+    size: number,
+    startOffset = 0,
+  ): Promise<void> => {
     const hasher = await createHasher()
-    const source = openFileSource(file.blob, 0, size)
+    if (startOffset > 0) await step('read-failed', () => hashPrefix(hasher, file.blob, startOffset))
+    const source = openFileSource(file.blob, startOffset, size)
     try {
       /** Reads the frame's payload (from `offset` on) into `frame`, after its header. */
       const readFrame = (frame: FrameBuffer, offset: number): Promise<FrameBuffer> => {
@@ -174,8 +213,11 @@ export const createOutgoingTransfer = ({
       // Two buffers: the next frame is read into one while the other waits for the window and the
       // channel. The channel copies what it sends, so a sent frame's buffer is free at once.
       let spare: FrameBuffer = new Uint8Array(frameHeaderBytes + chunkBytes)
-      let offset = 0
-      let next = size > 0 ? readFrame(new Uint8Array(frameHeaderBytes + chunkBytes), 0) : null
+      let offset = startOffset
+      let next =
+        startOffset < size
+          ? readFrame(new Uint8Array(frameHeaderBytes + chunkBytes), startOffset)
+          : null
       while (next !== null) {
         const frame = await next
         const payload = frame.subarray(frameHeaderBytes)
@@ -212,17 +254,25 @@ export const createOutgoingTransfer = ({
     hooks.send({ type: 'done', transfer: transferId, file: index, sha256 })
   }
 
-  const run = async (): Promise<void> => {
+  const run = async (fromFile = 0, fromOffset = 0): Promise<void> => {
     await step('peer-gone', () => bulk.waitOpen())
     for (const [index, file] of files.entries()) {
+      if (index < fromFile) continue
       if (!hooks.isActive()) return
-      await sendFile(index, file, progress[index]?.size ?? file.blob.size)
+      const size = progress[index]?.size ?? file.blob.size
+      await sendFile(index, file, size, index === fromFile ? fromOffset : 0)
     }
+  }
+
+  const startRun = (fromFile = 0, fromOffset = 0): void => {
+    const loop = run(fromFile, fromOffset)
+    running = loop.catch(() => undefined)
+    runDetached(loop, (error) => hooks.failed(toProtocolError(error, 'read-failed')))
   }
 
   return {
     start() {
-      runDetached(run(), (error) => hooks.failed(toProtocolError(error, 'read-failed')))
+      startRun()
     },
     onAck(file, offset) {
       const sent = sentByFile[file]
@@ -263,5 +313,39 @@ export const createOutgoingTransfer = ({
     },
     stop: wake,
     unacknowledgedBytes: () => sentBytes - ackedBytes,
+    sentBytes: () => sentBytes,
+    checkResume(file, offset) {
+      const row = progress[file]
+      const acked = ackedByFile[file]
+      if (row === undefined || acked === undefined) {
+        return new ProtocolError('invalid-field', `resume of file ${file} of ${files.length}`)
+      }
+      if (offset > row.size) {
+        return new ProtocolError('past-end', `resume of file ${file} at ${offset} of ${row.size}`)
+      }
+      if (offset !== 0 && offset < acked) {
+        return new ProtocolError(
+          'unexpected-offset',
+          `resume of file ${file} at ${offset}, before the ${acked} bytes acknowledged`,
+        )
+      }
+      return null
+    },
+    stopped: () => running,
+    resume(file, offset, channel) {
+      bulk = channel
+      for (const [index, row] of progress.entries()) {
+        if (index < file) continue
+        const from = index === file ? offset : 0
+        sentByFile[index] = from
+        ackedByFile[index] = from
+        digests[index] = undefined
+        row.bytesDone = from
+        row.verified = false
+      }
+      // The window starts afresh: whatever was in flight is gone.
+      ackedBytes = sentBytes
+      startRun(file, offset)
+    },
   }
 }

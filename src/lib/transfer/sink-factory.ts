@@ -13,6 +13,7 @@ import { isTransferId } from '../protocol/ids.ts'
 import { removeEntryQuietly, type DirectoryHandleLike } from './disk-sink.ts'
 import {
   createOpfsSink,
+  reopenOpfsSink,
   opfsIncomingFolder,
   type OpfsFolder,
   type OpfsWorkerClient,
@@ -58,6 +59,12 @@ export interface SinkFactoryDeps {
 export interface SinkFactory {
   /** A sink for one accepted incoming file (TransferManagerDeps.createSink). */
   createSink(transferId: string, file: OfferedFile): Sink
+  /**
+   * The file's OPFS file reopened at `offsetBytes` (TransferManagerDeps.reopenSink). Null for files
+   * that went to memory or to a picked destination, whose partial bytes cannot be continued: those
+   * start again from 0.
+   */
+  reopenSink(transferId: string, file: OfferedFile, offsetBytes: number): Promise<Sink | null>
   /** Files of this transfer created from now on go to `destination`. Set it before accepting. */
   setDestination(transferId: string, destination: Destination): void
   /**
@@ -67,8 +74,9 @@ export interface SinkFactory {
    */
   release(transferId: string): Promise<void>
   /**
-   * Deletes the OPFS folders of transfers that are neither in `activeTransferIds`, nor known to
-   * this factory, nor in use by another tab. Call at start. Never rejects.
+   * Deletes the OPFS folders of transfers that are neither in `activeTransferIds` (say, the ones
+   * with a resume record, whose partial files a resume continues), nor known to this factory, nor
+   * in use by another tab. Call at start. Never rejects.
    */
   purgeStale(activeTransferIds: Iterable<string>): Promise<void>
 }
@@ -148,6 +156,13 @@ export const createSinkFactory = (deps: SinkFactoryDeps): SinkFactory => {
     entry.openSinks.add(sink)
     return {
       write: (bytes) => sink.write(bytes),
+      ...(sink.flush === undefined
+        ? {}
+        : { flush: () => sink.flush?.() ?? Promise.resolve(false) }),
+      async detach() {
+        await sink.detach?.()
+        entry.openSinks.delete(sink)
+      },
       async close() {
         const blob = await sink.close()
         entry.openSinks.delete(sink)
@@ -215,6 +230,24 @@ export const createSinkFactory = (deps: SinkFactoryDeps): SinkFactory => {
           fallback: () => deps.createMemorySink(file.type),
         }),
       )
+    },
+
+    async reopenSink(transferId, file, offsetBytes) {
+      if (!isTransferId(transferId) || !Number.isSafeInteger(file.index) || file.index < 0) {
+        return null
+      }
+      const entry = entryFor(transferId)
+      if (entry.destination !== null) return null
+      const sink = await reopenOpfsSink(
+        {
+          folder: () => openFolder(transferId, entry),
+          name: String(file.index),
+          type: file.type,
+          worker: workerClient,
+        },
+        offsetBytes,
+      )
+      return sink === null ? null : tracked(entry, sink)
     },
 
     setDestination(transferId, destination) {

@@ -12,7 +12,15 @@ import {
   type MemoryChannelPair,
 } from './memory-channel.ts'
 import { createMemorySink } from './memory-sink.ts'
-import type { Sink, TransferEvent, TransferManager, TransferSnapshot } from './types.ts'
+import type {
+  ResumeRecord,
+  ResumeStore,
+  Sink,
+  TransferEvent,
+  TransferManager,
+  TransferManagerDeps,
+  TransferSnapshot,
+} from './types.ts'
 
 export type Side = 'alice' | 'bob'
 
@@ -32,6 +40,8 @@ export interface HarnessOptions {
   channel?: Partial<MemoryChannelOptions>
   /** How far the clock moves per nowMs() call. */
   clockStepMs?: number
+  /** Extra manager deps for one side (a resume store, reopenSink). */
+  deps?: Partial<Record<Side, Partial<TransferManagerDeps>>>
 }
 
 export interface Harness {
@@ -47,6 +57,27 @@ export interface Harness {
   /** Waits (real time, briefly) until `ready` holds. */
   until(ready: () => boolean, what: string): Promise<void>
   protocolErrors(side: Side): string[]
+  /** Joins the two again over a new channel pair, under new peer ids of the same devices. */
+  reconnect(): MemoryChannelPair
+  /** Each side's current peer id for the other: 'bob' for Alice at first, then 'bob#2', … */
+  peerIdOf(side: Side): string
+}
+
+/** A ResumeStore over a Map, cloning as IndexedDB does. */
+export const createMemoryResumeStore = (): ResumeStore & { records: Map<string, ResumeRecord> } => {
+  const records = new Map<string, ResumeRecord>()
+  return {
+    records,
+    put: (record) => {
+      records.set(record.transferId, structuredClone(record))
+      return Promise.resolve()
+    },
+    delete: (id) => {
+      records.delete(id)
+      return Promise.resolve()
+    },
+    list: () => Promise.resolve([...records.values()].map((record) => structuredClone(record))),
+  }
 }
 
 export const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
@@ -126,21 +157,29 @@ export const createHarness = (options: HarnessOptions = {}): Harness => {
       createHasher: createSha256Hasher,
       newId: () => newTransferId(),
       nowMs: () => (clockMs += options.clockStepMs ?? 1),
+      ...options.deps?.[side],
       onEvent: (event) => events[side].push(event),
     })
 
   const alice = managerFor('alice')
   const bob = managerFor('bob')
-  const portFor = (from: Side, to: TransferManager, bulk: MemoryChannelPair['a']) => ({
-    sendControl(message: ControlMessage) {
-      sent[from].push(message)
-      const text = JSON.stringify(message)
-      deliverLater(() => to.handleControl(from, text))
-    },
-    bulk,
-  })
-  alice.addPeer('bob', portFor('alice', bob, pair.a))
-  bob.addPeer('alice', portFor('bob', alice, pair.b))
+  let generation = 1
+  const idOf = (side: Side): string => (generation === 1 ? side : `${side}#${generation}`)
+  const portFor = (from: Side, to: TransferManager, bulk: MemoryChannelPair['a']) => {
+    const fromId = idOf(from)
+    return {
+      sendControl(message: ControlMessage) {
+        sent[from].push(message)
+        const text = JSON.stringify(message)
+        deliverLater(() => to.handleControl(fromId, text))
+      },
+      bulk,
+    }
+  }
+  // Device keys stand for certificate fingerprints: the same device across peer ids.
+  alice.addPeer('bob', portFor('alice', bob, pair.a), 'device:bob')
+  bob.addPeer('alice', portFor('bob', alice, pair.b), 'device:alice')
+  let current = pair
 
   return {
     alice,
@@ -159,6 +198,16 @@ export const createHarness = (options: HarnessOptions = {}): Harness => {
     until,
     protocolErrors: (side) =>
       events[side].flatMap((event) => (event.type === 'protocol-error' ? [event.code] : [])),
+    reconnect() {
+      alice.removePeer(idOf('bob'))
+      bob.removePeer(idOf('alice'))
+      generation++
+      current = createMemoryChannelPair({ schedule: setImmediate, ...options.channel })
+      alice.addPeer(idOf('bob'), portFor('alice', bob, current.a), 'device:bob')
+      bob.addPeer(idOf('alice'), portFor('bob', alice, current.b), 'device:alice')
+      return current
+    },
+    peerIdOf: (side) => idOf(side === 'alice' ? 'bob' : 'alice'),
   }
 }
 

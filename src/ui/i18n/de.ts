@@ -116,6 +116,18 @@ export const de = {
   'transfer.declinedBy': 'Abgelehnt von {name}',
   'transfer.declinedByYou': 'Von dir abgelehnt',
   'transfer.cancelledBy': 'Abgebrochen von {name}',
+  'transfer.retry': 'Erneut versuchen',
+  'transfer.resume': 'Fortsetzen',
+  'transfer.discard': 'Verwerfen',
+  'transfer.pausedStoragePeer':
+    'Angehalten: {name} hat keinen Speicherplatz mehr. Es geht weiter, sobald dort Platz frei ist.',
+  'transfer.pausedStorage':
+    'Angehalten: Auf diesem Gerät ist kein Speicherplatz mehr frei. Was angekommen ist, bleibt erhalten; Platz freigeben, dann „Erneut versuchen“.',
+  'transfer.interruptedRestored':
+    'Unterbrochen, als Ferry geschlossen wurde. Was angekommen ist, bleibt erhalten: „Fortsetzen“, sobald der Absender wieder da ist.',
+  'transfer.interruptedWaiting':
+    'Verbindung verloren. Warten auf {name}; die Übertragung geht dort weiter, wo sie stand.',
+  'transfer.interruptedProgress': '{text} {done} von {total}.',
   'transfer.cancelled': 'Abgebrochen',
   'transfer.verified': 'geprüft',
   'transfer.saveFile': '{name} speichern',

@@ -125,6 +125,18 @@ export const en = {
   'transfer.declinedBy': 'Declined by {name}',
   'transfer.declinedByYou': 'Declined by you',
   'transfer.cancelledBy': 'Cancelled by {name}',
+  'transfer.retry': 'Retry',
+  'transfer.resume': 'Resume',
+  'transfer.discard': 'Discard',
+  'transfer.pausedStoragePeer':
+    'Paused: {name} ran out of storage space. It goes on when they free some.',
+  'transfer.pausedStorage':
+    'Paused: this device ran out of storage space. What arrived is kept; free some space, then press Retry.',
+  'transfer.interruptedRestored':
+    'Interrupted when Ferry was closed. What arrived is kept: press Resume to go on once the sender is back.',
+  'transfer.interruptedWaiting':
+    'Connection lost. Waiting for {name} to come back; the transfer goes on from where it stopped.',
+  'transfer.interruptedProgress': '{text} {done} of {total}.',
   'transfer.cancelled': 'Cancelled',
   'transfer.verified': 'verified',
   'transfer.saveFile': 'Save {name}',

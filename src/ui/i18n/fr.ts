@@ -115,6 +115,18 @@ export const fr = {
   'transfer.declinedBy': 'Refusé par {name}',
   'transfer.declinedByYou': 'Refusé par vous',
   'transfer.cancelledBy': 'Annulé par {name}',
+  'transfer.retry': 'Réessayer',
+  'transfer.resume': 'Reprendre',
+  'transfer.discard': 'Abandonner',
+  'transfer.pausedStoragePeer':
+    'En pause : {name} n’a plus d’espace de stockage. Le transfert reprend quand de la place est libérée.',
+  'transfer.pausedStorage':
+    'En pause : cet appareil n’a plus d’espace de stockage. Ce qui est arrivé est conservé ; libérez de la place, puis appuyez sur Réessayer.',
+  'transfer.interruptedRestored':
+    'Interrompu à la fermeture de Ferry. Ce qui est arrivé est conservé : appuyez sur Reprendre quand l’expéditeur est de retour.',
+  'transfer.interruptedWaiting':
+    'Connexion perdue. En attente de {name} ; le transfert reprend là où il s’était arrêté.',
+  'transfer.interruptedProgress': '{text} {done} sur {total}.',
   'transfer.cancelled': 'Annulé',
   'transfer.verified': 'vérifié',
   'transfer.saveFile': 'Enregistrer {name}',

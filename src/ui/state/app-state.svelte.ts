@@ -13,7 +13,13 @@ import type { IncomingText, TransferSnapshot } from '../../lib/transfer/types.ts
 import { isOffline } from '../connectivity.ts'
 import { StagedItems } from './staged.svelte.ts'
 import { t } from '../i18n/i18n.svelte.ts'
-import { autoAcceptedText, noticeText, offerText, transferEndText } from '../messages.ts'
+import {
+  autoAcceptedText,
+  interruptionText,
+  noticeText,
+  offerText,
+  transferEndText,
+} from '../messages.ts'
 
 export interface NoticeView {
   id: number
@@ -138,12 +144,17 @@ export class AppState {
           'info',
           transfer.state === 'offered'
             ? offerText(transfer, peerName)
-            : autoAcceptedText(transfer, peerName),
+            : transfer.state === 'interrupted'
+              ? interruptionText(transfer, peerName)
+              : autoAcceptedText(transfer, peerName),
         )
       }
-      if (before && before.state !== transfer.state) {
+      const changed =
+        before && (before.state !== transfer.state || before.interruption !== transfer.interruption)
+      if (changed) {
         const text = transferEndText(transfer, this.peerName(transfer.peerId))
-        if (text) this.notify(transfer.state === 'complete' ? 'info' : 'error', text)
+        const good = transfer.state === 'complete' || transfer.state === 'transferring'
+        if (text) this.notify(good ? 'info' : 'error', text)
       }
     },
     onText: (text) => (this.texts = [text, ...this.texts].slice(0, maxTexts)),
