@@ -34,8 +34,15 @@ export default defineConfig({
         theme_color: '#0f766e',
         background_color: '#0e1514',
         icons: [
+          { src: 'icon-96.png', sizes: '96x96', type: 'image/png' },
           { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
           { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          {
+            src: 'icon-maskable-192.png',
+            sizes: '192x192',
+            type: 'image/png',
+            purpose: 'maskable',
+          },
           {
             src: 'icon-maskable-512.png',
             sizes: '512x512',
@@ -43,6 +50,44 @@ export default defineConfig({
             purpose: 'maskable',
           },
           { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+        categories: ['productivity', 'utilities'],
+        // Files and text from the OS share menu, posted to the service worker (src/sw.ts).
+        share_target: {
+          action: '/share-target',
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: {
+            title: 'title',
+            text: 'text',
+            url: 'url',
+            files: [{ name: 'files', accept: ['*/*'] }],
+          },
+        },
+        // "Open with Ferry" for common kinds of file, where the browser has the File Handling API;
+        // the files arrive through window.launchQueue (src/ui/intake.ts).
+        file_handlers: [
+          {
+            action: '/',
+            accept: {
+              'image/*': ['.png', '.jpg', '.jpeg', '.gif', '.webp', '.avif', '.heic'],
+              'video/*': ['.mp4', '.mov', '.webm'],
+              'audio/*': ['.mp3', '.m4a', '.ogg', '.wav', '.flac'],
+              'application/pdf': ['.pdf'],
+              'application/zip': ['.zip'],
+              'text/plain': ['.txt', '.md'],
+            },
+          },
+        ],
+        // Read by main.ts (launchActions): each opens the app and does one thing.
+        shortcuts: [
+          {
+            name: 'Share a private link',
+            short_name: 'New link',
+            description: 'Make a private room and show its link and QR code',
+            url: '/?action=new-link',
+            icons: [{ src: 'icon-96.png', sizes: '96x96', type: 'image/png' }],
+          },
         ],
       },
     }),

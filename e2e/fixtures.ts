@@ -34,9 +34,19 @@ export const appUrl = (): string => {
 
 /** A server the global set-up started (see global-setup.ts), by the variable it exported. */
 export const serverUrl = (
-  name: 'FERRY_NEARBY_A_URL' | 'FERRY_NEARBY_B_URL' | 'FERRY_NO_STUN_ANSWER_URL',
+  name:
+    | 'FERRY_NEARBY_A_URL'
+    | 'FERRY_NEARBY_B_URL'
+    | 'FERRY_NO_STUN_ANSWER_URL'
+    | 'FERRY_TURN_URL'
+    | 'FERRY_NO_TURN_URL',
 ): string => {
   const url = process.env[name]
+  if (!url && name === 'FERRY_TURN_URL') {
+    throw new Error(
+      'ferry e2e: coturn is not installed (apt-get install coturn), so no TURN server',
+    )
+  }
   if (!url) throw new Error(`ferry e2e: ${name} is not set (global setup did not run)`)
   return url
 }
@@ -114,11 +124,12 @@ export class Device {
   }
 }
 
-/** Two devices in one private room, each listing the other. */
+/** Two devices in one private room, each listing the other; `url` picks the served config. */
 export const connectPair = async (
   browser: Browser,
+  url = appUrl(),
 ): Promise<{ a: Device; b: Device; aName: string; bName: string; link: string }> => {
-  const a = await Device.open(browser)
+  const a = await Device.open(browser, url)
   const link = await a.shareLink()
   const b = await Device.open(browser, link)
   const [aName, bName] = [await a.name(), await b.name()]

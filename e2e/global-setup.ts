@@ -6,12 +6,18 @@
  * made-up public address (203.0.113.7 and 198.51.100.9, documentation ranges), and three more
  * servers of the same build, each on its own port and so its own origin (own storage), whose
  * config.json names one STUN server: A, B, or one on a closed port that never answers.
+ *
+ * For the @turn tests, coturn on 127.0.0.1 (scripts/turn/turn-server.ts, stopped by its PID in the
+ * teardown) and one more server of the build whose config.json names only that TURN server, with
+ * `iceTransportPolicy: 'relay'`; and one with the same policy but no TURN server at all, where no
+ * connection can work. Without coturn installed, the @turn tests fail and say so.
  */
 import { createSocket } from 'node:dgram'
 import { existsSync } from 'node:fs'
 import { startNostrRelay } from '../scripts/relay/nostr-relay.ts'
 import { startStaticServer, type StaticServer } from '../scripts/static-server.ts'
 import { startStunServer } from '../scripts/stun/stun-server.ts'
+import { startTurnServer, turnServerAvailable } from '../scripts/turn/turn-server.ts'
 
 /** A UDP port nothing listens on: bound to learn a free one, then closed again. */
 const closedUdpPort = async (): Promise<number> => {
@@ -42,13 +48,43 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const nearbyB = await nearbyServer([{ urls: stunB.url }])
   const noStunAnswer = await nearbyServer([{ urls: `stun:127.0.0.1:${await closedUdpPort()}` }])
 
+  const turn = turnServerAvailable() ? await startTurnServer() : null
+  const relayOnly = (iceServers: RTCIceServer[]): Promise<StaticServer> =>
+    startStaticServer({
+      root: 'dist',
+      config: { relayUrls, iceServers, iceTransportPolicy: 'relay', testHooks: true },
+    })
+  const turnServed = turn
+    ? await relayOnly([{ urls: turn.url, username: turn.username, credential: turn.credential }])
+    : null
+  const noTurnServed = await relayOnly([])
+
+  if (turn && turnServed) {
+    process.env['FERRY_TURN_URL'] = turnServed.url
+    process.env['FERRY_TURN_SERVER'] = JSON.stringify({
+      urls: turn.url,
+      username: turn.username,
+      credential: turn.credential,
+    })
+  }
+  process.env['FERRY_NO_TURN_URL'] = noTurnServed.url
   process.env['FERRY_APP_URL'] = server.url
   process.env['FERRY_RELAY_URL'] = relay.url
   process.env['FERRY_NEARBY_A_URL'] = nearbyA.url
   process.env['FERRY_NEARBY_B_URL'] = nearbyB.url
   process.env['FERRY_NO_STUN_ANSWER_URL'] = noStunAnswer.url
   return async () => {
-    await Promise.all([server, nearbyA, nearbyB, noStunAnswer].map((started) => started.close()))
+    await Promise.all(
+      [
+        server,
+        nearbyA,
+        nearbyB,
+        noStunAnswer,
+        noTurnServed,
+        ...(turnServed ? [turnServed] : []),
+      ].map((started) => started.close()),
+    )
+    await turn?.close()
     await Promise.all([stunA.close(), stunB.close()])
     await relay.close()
   }

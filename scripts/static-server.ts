@@ -6,6 +6,7 @@
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
+import { createGzip } from 'node:zlib'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 
 const contentTypes: Record<string, string> = {
@@ -34,8 +35,24 @@ export interface StaticServerOptions {
 export interface StaticServer {
   url: string
   port: number
+  /** Serves another folder from now on, as a new deployment to the same origin would. */
+  setRoot(root: string): void
   close(): Promise<void>
 }
+
+/** Types worth compressing, as any static host does (images here are compressed already). */
+const compressible = new Set([
+  '.html',
+  '.js',
+  '.mjs',
+  '.css',
+  '.json',
+  '.webmanifest',
+  '.svg',
+  '.map',
+  '.txt',
+  '.wasm',
+])
 
 const securityHeaders = {
   'X-Content-Type-Options': 'nosniff',
@@ -43,7 +60,7 @@ const securityHeaders = {
 }
 
 export const startStaticServer = async (options: StaticServerOptions): Promise<StaticServer> => {
-  const root = resolve(options.root)
+  let root = resolve(options.root)
   const host = options.host ?? '127.0.0.1'
   const configBody = options.config === undefined ? null : JSON.stringify(options.config)
 
@@ -92,17 +109,22 @@ export const startStaticServer = async (options: StaticServerOptions): Promise<S
         }
       }
       const hashed = file.includes(`${sep}assets${sep}`)
+      const gzip =
+        compressible.has(extname(file)) && /\bgzip\b/.test(request.headers['accept-encoding'] ?? '')
       response.writeHead(200, {
         ...securityHeaders,
         'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
-        'Content-Length': info.size,
+        ...(gzip ? { 'Content-Encoding': 'gzip' } : { 'Content-Length': info.size }),
+        Vary: 'Accept-Encoding',
         'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
       })
       if (request.method === 'HEAD') {
         response.end()
         return
       }
-      createReadStream(file).pipe(response)
+      const body = createReadStream(file)
+      if (gzip) body.pipe(createGzip()).pipe(response)
+      else body.pipe(response)
     })().catch(() => {
       if (!response.headersSent) response.writeHead(500, securityHeaders)
       response.end()
@@ -118,6 +140,9 @@ export const startStaticServer = async (options: StaticServerOptions): Promise<S
   return {
     url: `http://${host}:${port}/`,
     port,
+    setRoot: (next) => {
+      root = resolve(next)
+    },
     close: () =>
       new Promise<void>((resolvePromise) => {
         server.closeAllConnections()

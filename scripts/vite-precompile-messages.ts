@@ -33,7 +33,8 @@ export const precompileMessages = (): Plugin => ({
       alias: [
         {
           find: /^@formatjs\/icu-messageformat-parser$/,
-          replacement: '@formatjs/icu-messageformat-parser/no-parser.js',
+          // The ES module build, so that tslib's helpers are tree-shaken (the CommonJS one keeps all).
+          replacement: '@formatjs/icu-messageformat-parser/lib/no-parser.js',
         },
       ],
     },

@@ -1,10 +1,11 @@
 /** Composition root: builds the core, mounts the UI, registers the service worker. */
 import { mount } from 'svelte'
-import { createFerry } from './lib/ferry.ts'
+import { createFerry, type Ferry } from './lib/ferry.ts'
 import {
   buildTimeOverrides,
   parseOverrides,
   resolveConfig,
+  savedSettingsOverrides,
   urlOverrides,
   type ConfigOverrides,
 } from './lib/signalling/config.ts'
@@ -15,7 +16,7 @@ import { createFaultInjector } from './lib/transfer/fault-injection.ts'
 import { loadDeviceCertificate } from './lib/storage/certificate.ts'
 import { createHistoryStore } from './lib/storage/history.ts'
 import { createPreferencesStore } from './lib/storage/preferences.ts'
-import { createSettingsStore } from './lib/storage/settings.ts'
+import { createConnectionSettingsStore, createSettingsStore } from './lib/storage/settings.ts'
 import { createTrustStore } from './lib/storage/trust.ts'
 import { createTransferManager } from './lib/transfer/manager.ts'
 import { createSha256Hasher } from './lib/transfer/hashing.ts'
@@ -25,8 +26,16 @@ import { createSinkFactory } from './lib/transfer/sink-factory.ts'
 import { checkFreeSpace } from './lib/transfer/free-space.ts'
 import { canPickDestination, pickDestination } from './lib/transfer/picked-sink.ts'
 import type { Receiving } from './ui/receiving.ts'
+import type { ConnectionSettingsPort } from './ui/connection-settings.ts'
+import type { OutgoingFile } from './lib/transfer/types.ts'
 import { newTransferId } from './lib/protocol/ids.ts'
 import { registerServiceWorker } from './lib/pwa/register.ts'
+import { launchActionOf, withoutLaunchParams } from './lib/pwa/launch.ts'
+import { createNotificationPrefs } from './lib/storage/notification-prefs.ts'
+import { createNotifier } from './ui/notify.ts'
+import { listenForLaunchedFiles } from './ui/intake.ts'
+import { outgoing } from './ui/state/staged.svelte.ts'
+import { shareFailedText, stagedText } from './ui/messages.ts'
 import App from './ui/App.svelte'
 import { AppState } from './ui/state/app-state.svelte.ts'
 import { HistoryState } from './ui/state/history.svelte.ts'
@@ -77,13 +86,26 @@ const localStorageOrNull = (): Storage | null => {
 /** How long STUN may take to tell this network's address before Nearby says it is unavailable. */
 const nearbyLookupTimeoutMs = 5000
 
+/** Which build this page runs (VITE_FERRY_BUILD_ID at build time), e.g. to tell versions apart. */
+const buildId = String(import.meta.env['VITE_FERRY_BUILD_ID'] ?? '') || 'dev'
+
 const start = async () => {
   const target = document.getElementById('app')
   if (!target) throw new Error('ferry: #app element missing')
+  document.documentElement.dataset['build'] = buildId
+  // A shortcut or the share target opened the app: act once, and keep the address clean for reloads.
+  const launch = launchActionOf(new URL(location.href))
+  if (launch) history.replaceState(null, '', withoutLaunchParams(new URL(location.href)))
 
+  const connectionSettings = createConnectionSettingsStore()
+  const [served, saved] = await Promise.all([
+    loadServedConfig(),
+    connectionSettings.load().then(savedSettingsOverrides),
+  ])
   const config = resolveConfig(
     buildTimeOverrides(import.meta.env),
-    await loadServedConfig(),
+    served,
+    saved,
     urlOverrides(new URL(location.href)),
   )
   const preferences = new PreferencesState(createPreferencesStore(localStorageOrNull()), () =>
@@ -164,8 +186,53 @@ const start = async () => {
     },
     release: (transferId) => void sinks.release(transferId),
   }
-  mount(App, { target, props: { app, ferry, receiving, preferences, history: transferHistory } })
+  const connection: ConnectionSettingsPort = {
+    load: () => connectionSettings.load().then(savedSettingsOverrides),
+    save: (overrides) => connectionSettings.save(overrides),
+    reset: () => connectionSettings.clear(),
+  }
+  const notifier = createNotifier(
+    createNotificationPrefs(),
+    new URL('icon-192.png', document.baseURI).href,
+  )
+  mount(App, {
+    target,
+    props: {
+      app,
+      ferry,
+      receiving,
+      preferences,
+      connection,
+      notifier,
+      history: transferHistory,
+    },
+  })
+  // Things shared from the OS (sw.ts keeps them in the share inbox) or opened with Ferry.
+  const stage = (files: OutgoingFile[], text: string | null) => {
+    const added = app.staged.addFiles(files)
+    if (text !== null) app.staged.addText(text)
+    if (added > 0 || text !== null) app.notify('info', stagedText(added, text === null ? 0 : 1))
+  }
+  if (launch?.kind === 'shared') {
+    // Only a share needs the inbox: loaded then.
+    import('./lib/storage/share-inbox.ts')
+      .then(({ createShareInbox }) => createShareInbox().take(launch.shareId))
+      .then(
+        (items) =>
+          items
+            ? stage(items.files.map(outgoing), items.text)
+            : app.notify('error', shareFailedText()),
+        () => app.notify('error', shareFailedText()),
+      )
+  }
+  if (launch?.kind === 'share-failed') app.notify('error', shareFailedText())
+  listenForLaunchedFiles({
+    files: (files) => stage(files, null),
+    text: (text) => stage([], text),
+    failed: () => app.notify('error', shareFailedText()),
+  })
   await ferry.start(parseRoomFragment(location.hash))
+  if (launch?.kind === 'new-link' && !app.room) ferry.shareLink()
   // Opening another room's link in this tab switches rooms.
   addEventListener('hashchange', () => {
     const link = parseRoomFragment(location.hash)
@@ -184,7 +251,44 @@ const start = async () => {
   // A network that comes back may be another network, with another nearby room. (navigator.onLine
   // alone says little: it is true behind a captive portal, false in a sandbox with loopback only.)
   addEventListener('online', () => void ferry.retryNearby())
-  registerServiceWorker()
+  parkNearbyWhileHidden(ferry, config.nearbyHiddenLeaveMs)
+  // Trystero pauses its relay retries while offline and resumes them when online by itself.
+  app.setBrowserOnline(navigator.onLine)
+  addEventListener('online', () => app.setBrowserOnline(true))
+  addEventListener('offline', () => app.setBrowserOnline(false))
+  registerServiceWorker({ onUpdateReady: (activate) => (app.activateUpdate = activate) })
+}
+
+/**
+ * Relay etiquette: a page hidden for long leaves its nearby room (tried again every period while
+ * a device is still connected through it) and looks for it again as soon as it is shown. The
+ * link room stays: someone may be about to open the link.
+ */
+const parkNearbyWhileHidden = (ferry: Ferry, periodMs: number) => {
+  let timer: ReturnType<typeof setInterval> | undefined
+  let parked = false
+  const unpark = () => {
+    if (!parked) return
+    parked = false
+    void ferry.retryNearby()
+  }
+  document.addEventListener('visibilitychange', () => {
+    clearInterval(timer)
+    timer = undefined
+    if (document.visibilityState === 'visible') {
+      unpark()
+      return
+    }
+    timer = setInterval(() => {
+      void ferry.parkNearby().then((left) => {
+        if (!left) return
+        clearInterval(timer)
+        parked = true
+        // Shown again while leaving: come back at once.
+        if (document.visibilityState === 'visible') unpark()
+      })
+    }, periodMs)
+  })
 }
 
 void start()

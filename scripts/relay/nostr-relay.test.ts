@@ -511,6 +511,26 @@ describe('startNostrRelay', () => {
     expect(relay.stats().closesReceived).toBeGreaterThanOrEqual(1)
   })
 
+  it('counts EVENT, REQ and CLOSE per client connection, closed ones included', async () => {
+    const relay = await startRelay()
+    const first = await connect(relay.url)
+    const second = await connect(relay.url)
+    await publishAndWait(first, makeEvent())
+    await publishAndWait(first, makeEvent({ content: 'again' }))
+    await subscribeAndWait(second, 'sub', { '#x': ['topic'] })
+    second.send(['CLOSE', 'sub'])
+    await second.sync()
+    await first.close()
+    // sync() sent one more REQ and CLOSE of its own. The relay sees the close soon after.
+    for (let tries = 0; tries < 100 && relay.clientStats()[0]?.open !== false; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    expect(relay.clientStats()).toEqual([
+      { id: 1, open: false, events: 2, reqs: 0, closes: 0 },
+      { id: 2, open: true, events: 0, reqs: 2, closes: 2 },
+    ])
+  })
+
   it('replaces a subscription sent again under the same id', async () => {
     const relay = await startRelay()
     const publisher = await connect(relay.url)

@@ -478,11 +478,25 @@ export interface RelayStats {
   readonly sendsSkipped: number
 }
 
+/** What one client connection sent: the relay-etiquette figures (scripts/relay-load.ts). */
+export interface ClientStats {
+  /** Connection number, in order of arrival from 1. */
+  readonly id: number
+  readonly open: boolean
+  /** Valid EVENT messages (announcements and signalling). */
+  readonly events: number
+  /** REQ messages (new or replaced subscriptions). */
+  readonly reqs: number
+  readonly closes: number
+}
+
 export interface NostrRelay {
   /** e.g. `ws://127.0.0.1:7447` */
   readonly url: string
   readonly port: number
   stats(): RelayStats
+  /** Per client connection: every open one and the most recently closed ones. */
+  clientStats(): ClientStats[]
   /** Closes every socket and the server. Safe to call more than once. */
   close(): Promise<void>
 }
@@ -511,7 +525,11 @@ interface Connection {
   readonly socket: WebSocket
   readonly subscriptions: Map<string, readonly NostrFilter[]>
   readonly closed: Promise<void>
+  readonly counts: { events: number; reqs: number; closes: number }
 }
+
+/** Closed connections whose counts are kept for clientStats(). */
+const REMEMBERED_CLOSED_CLIENTS = 64
 
 const resolveLimits = (overrides: Partial<RelayLimits> | undefined): RelayLimits => {
   const limits = { ...DEFAULT_RELAY_LIMITS, ...overrides }
@@ -549,6 +567,12 @@ export async function startNostrRelay(options: NostrRelayOptions = {}): Promise<
     sendsSkipped: 0,
   }
   let nextConnectionId = 1
+  const closedClients: ClientStats[] = []
+  const clientStatsOf = (connection: Connection, open: boolean): ClientStats => ({
+    id: connection.id,
+    open,
+    ...connection.counts,
+  })
   let closing: Promise<void> | undefined
 
   /** Sends unless the socket is gone or its buffer is full: a slow reader loses messages rather
@@ -577,6 +601,7 @@ export async function startNostrRelay(options: NostrRelayOptions = {}): Promise<
 
   const handleEvent = (connection: Connection, event: NostrEvent) => {
     counters.eventsReceived++
+    connection.counts.events++
     eventsByKind.set(event.kind, (eventsByKind.get(event.kind) ?? 0) + 1)
     if (store.add(event) === 'duplicate') {
       counters.eventsDuplicate++
@@ -595,6 +620,7 @@ export async function startNostrRelay(options: NostrRelayOptions = {}): Promise<
 
   const handleReq = (connection: Connection, subId: string, filters: readonly NostrFilter[]) => {
     counters.reqsReceived++
+    connection.counts.reqs++
     const { subscriptions } = connection
     // A REQ with a known id replaces that subscription, so it does not count against the cap.
     if (!subscriptions.has(subId) && subscriptions.size >= limits.maxSubscriptionsPerConnection) {
@@ -645,6 +671,7 @@ export async function startNostrRelay(options: NostrRelayOptions = {}): Promise<
       case 'CLOSE':
         // No CLOSED reply: Trystero reads any CLOSED as the relay rejecting it for good.
         counters.closesReceived++
+        connection.counts.closes++
         connection.subscriptions.delete(message.subId)
         break
     }
@@ -664,6 +691,7 @@ export async function startNostrRelay(options: NostrRelayOptions = {}): Promise<
       socket,
       subscriptions: new Map(),
       closed: new Promise<void>((resolve) => (markClosed = resolve)),
+      counts: { events: 0, reqs: 0, closes: 0 },
     }
     connections.add(connection)
     counters.connectionsTotal++
@@ -676,6 +704,8 @@ export async function startNostrRelay(options: NostrRelayOptions = {}): Promise<
     socket.on('close', (code) => {
       connections.delete(connection)
       connection.subscriptions.clear()
+      closedClients.push(clientStatsOf(connection, false))
+      if (closedClients.length > REMEMBERED_CLOSED_CLIENTS) closedClients.shift()
       markClosed()
       log(`#${connection.id} closed with ${code} (${connections.size} open)`)
     })
@@ -746,6 +776,11 @@ export async function startNostrRelay(options: NostrRelayOptions = {}): Promise<
         subscriptionsOpen,
       }
     },
+    clientStats: () =>
+      [
+        ...closedClients,
+        ...[...connections].map((connection) => clientStatsOf(connection, true)),
+      ].sort((a, b) => a.id - b.id),
     close: () => (closing ??= shutDown()),
   }
 }

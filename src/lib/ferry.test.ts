@@ -6,6 +6,7 @@ import {
   type FerryDeps,
   type FerryEvents,
   type NearbyStatus,
+  type Notice,
   type PeerInfo,
   type TrustSettings,
 } from './ferry.ts'
@@ -173,6 +174,7 @@ const setUp = (setup: Setup = {}) => {
     nearby: [] as NearbyStatus[],
     trust: [] as TrustSettings[],
     rooms: [] as (string | null)[],
+    notices: [] as Notice[],
   }
   const events: FerryEvents = {
     onIdentity: () => undefined,
@@ -186,7 +188,7 @@ const setUp = (setup: Setup = {}) => {
     onTransfer: (transfer) => seen.transfers.push(transfer),
     onText: () => undefined,
     onTrust: (settings) => seen.trust.push(settings),
-    onNotice: () => undefined,
+    onNotice: (notice) => seen.notices.push(notice),
     onRelayStatus: () => undefined,
   }
   const trustStore = createTrustStore(setup.trustDeps ?? memoryTrustDeps())
@@ -227,6 +229,7 @@ const setUp = (setup: Setup = {}) => {
       rooms.push(room)
       return {
         roomId: options.roomId,
+        connectionDetails: () => Promise.resolve(null),
         leave: () => {
           room.left = true
           return Promise.resolve()
@@ -242,7 +245,7 @@ const setUp = (setup: Setup = {}) => {
       newId: () => 'id',
       nowMs: () => 0,
     },
-    relayStatus: () => ({ open: 1, total: 1 }),
+    relayStatus: () => ({ open: 1, total: 1, failed: 0 }),
     setInterval: () => 0,
     clearInterval: () => undefined,
     nowMs: () => 0,
@@ -386,6 +389,28 @@ describe('peers across rooms', () => {
     expect(registry.leave('bob', 'nearby')).toEqual({ gone: true })
     expect(registry.has('bob')).toBe(false)
     expect(registry.rooms('bob')).toEqual([])
+  })
+})
+
+describe('unreachable peers', () => {
+  it('tells once per peer that a TURN server is needed, and never for a peer that connected', async () => {
+    const { nearby, link, seen, meet } = await inBothRooms()
+    nearby.events.onPeerUnreachable('p1')
+    link.events.onPeerUnreachable('p1')
+    await meet(link, 'p2', 'Swift Fox')
+    link.events.onPeerUnreachable('p2')
+    expect(seen.notices).toEqual([{ code: 'peer-unreachable', turnConfigured: false }])
+  })
+
+  it('says whether a TURN server was configured', async () => {
+    const config = {
+      ...stunConfig,
+      iceServers: [{ urls: 'turn:t.example:3478', username: 'u', credential: 'c' }],
+    }
+    const { ferry, roomWith, seen } = setUp({ config })
+    await ferry.start(linkA)
+    roomWith(linkA.roomId).events.onPeerUnreachable('p1')
+    expect(seen.notices).toEqual([{ code: 'peer-unreachable', turnConfigured: true }])
   })
 })
 
@@ -571,6 +596,23 @@ describe('nearby', () => {
     await Promise.all([world.ferry.retryNearby(), world.ferry.retryNearby()])
     expect(world.lookups()).toBe(before + 1)
     expect(world.rooms).toHaveLength(1)
+  })
+
+  it('parks the nearby room of a hidden page only while nobody is connected through it', async () => {
+    const world = await inBothRooms()
+    world.nearby.join('bob')
+    world.hello('bob', 'Bob')
+    expect(await world.ferry.parkNearby()).toBe(false)
+    expect(world.nearby.left).toBe(false)
+    world.nearby.leave('bob')
+    expect(await world.ferry.parkNearby()).toBe(true)
+    expect(world.nearby.left).toBe(true)
+    // The link room stays; a second park has nothing to leave; shown again, it comes back.
+    expect(world.link.left).toBe(false)
+    expect(await world.ferry.parkNearby()).toBe(false)
+    await world.ferry.retryNearby()
+    expect(world.rooms.filter((room) => !room.left)).toHaveLength(2)
+    expect(world.seen.nearby.at(-1)).toEqual({ state: 'active' })
   })
 
   it('leaves every room when the page goes away, and comes back on request', async () => {

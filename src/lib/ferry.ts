@@ -4,6 +4,7 @@
  * it never reaches into the UI.
  */
 import type { FerryConfig } from './signalling/config.ts'
+import { hasTurnServer, type ConnectionDetails } from './signalling/connection-stats.ts'
 import { detectDeviceKind, randomDeviceName, type DeviceHints } from './signalling/identity.ts'
 import { createRoomLink, roomUrl, type RoomLink } from './signalling/link.ts'
 import { nearbyRoom, stunServersOf } from './signalling/nearby.ts'
@@ -77,7 +78,19 @@ export type Notice =
   | { code: 'relays-unreachable' }
   | { code: 'relays-reachable' }
   | { code: 'join-refused'; detail: string }
+  /**
+   * A device answered through the relays but no WebRTC route worked. Without a TURN server that
+   * usually means a network that needs one; with one, that the server is unreachable or refused.
+   */
+  | { code: 'peer-unreachable'; turnConfigured: boolean }
   | { code: 'peer-protocol-error'; peerId: string; peerName: string; detail: string }
+
+/** Relay sockets right now: open ones, all tried, and those closed after a failed attempt. */
+export interface RelayStatus {
+  open: number
+  total: number
+  failed: number
+}
 
 export interface FerryEvents {
   onIdentity(identity: Identity): void
@@ -90,7 +103,7 @@ export interface FerryEvents {
   onText(text: IncomingText): void
   onTrust(settings: TrustSettings): void
   onNotice(notice: Notice): void
-  onRelayStatus(status: { open: number; total: number }): void
+  onRelayStatus(status: RelayStatus): void
 }
 
 export interface FerryDeps {
@@ -108,7 +121,7 @@ export interface FerryDeps {
   createRoom(options: PeerRoomOptions, events: PeerRoomEvents): PeerRoom
   createTransferManager(deps: TransferManagerDeps): TransferManager
   transferDeps: Omit<TransferManagerDeps, 'onEvent'>
-  relayStatus(): { open: number; total: number }
+  relayStatus(): RelayStatus
   setInterval(callback: () => void, ms: number): unknown
   clearInterval(handle: unknown): void
   nowMs(): number
@@ -127,6 +140,11 @@ export interface Ferry {
   leaveAll(): Promise<void>
   /** Asks STUN for the network's address again, and moves to its nearby room. */
   retryNearby(): Promise<void>
+  /**
+   * Leaves the nearby room for a page hidden for long, unless a device is connected through it;
+   * true if it left (retryNearby comes back). Relay etiquette: an idle room announces itself.
+   */
+  parkNearby(): Promise<boolean>
   rename(name: string): Promise<void>
   /** Offers files (and a chosen tree's empty folders); see TransferManager.sendFiles. */
   sendFiles(peerId: string, files: OutgoingFile[], folders?: readonly string[]): string
@@ -137,6 +155,8 @@ export interface Ferry {
   dismiss(transferId: string): void
   /** Trusts the certificate of a peer's current connection. Throws FerryError 'no-certificate'. */
   trust(peerId: string): Promise<void>
+  /** How the connection to a peer goes (direct or through TURN) and its round-trip time. */
+  connectionDetails(peerId: string): Promise<ConnectionDetails | null>
   /** Forgets a trusted certificate. */
   forget(fingerprint: string): Promise<void>
   /** Lets trusted devices send without asking, or not. */
@@ -185,6 +205,8 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
   let relaysReported: 'unknown' | 'reachable' | 'unreachable' = 'unknown'
   const registry = createPeerRegistry()
   const peerStates = new Map<string, PeerState>()
+  /** Peers already reported unreachable: a peer in two rooms fails in both, and is told once. */
+  const unreachableReported = new Set<string>()
 
   let certificate: RTCCertificate | null = null
   let certificatePersistent = false
@@ -375,6 +397,14 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
           onJoinError: (detail) => {
             if (!membership.left) events.onNotice({ code: 'join-refused', detail })
           },
+          onPeerUnreachable: (peerId) => {
+            if (membership.left || registry.has(peerId) || unreachableReported.has(peerId)) return
+            unreachableReported.add(peerId)
+            events.onNotice({
+              code: 'peer-unreachable',
+              turnConfigured: hasTurnServer(deps.config.iceServers),
+            })
+          },
         },
       )
     }
@@ -500,6 +530,14 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
       await Promise.all([leaveRoom(), leaveNearby()])
     },
     retryNearby: () => lookForNearby(),
+    parkNearby: async () => {
+      if (nearby === null || registry.inRoom('nearby').length > 0) return false
+      // A lookup in flight must not join the room again behind our back.
+      nearbyGeneration++
+      nearbyLookup = null
+      await leaveNearby()
+      return true
+    },
     rename: async (name) => {
       const trimmed = name.trim().slice(0, maxDeviceNameChars)
       if (!trimmed) return
@@ -526,6 +564,15 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
         ...(state.verification ? { code: state.verification.words.join(' ') } : {}),
       })
       await refreshTrust()
+    },
+    connectionDetails: async (peerId) => {
+      // Either room reaches the peer over the same connection (see PeerRoomEvents.onPeerJoin).
+      for (const kind of registry.rooms(peerId)) {
+        const membership = kind === 'link' ? link : nearby
+        const details = await membership?.room?.connectionDetails(peerId)
+        if (details) return details
+      }
+      return null
     },
     forget: async (fingerprint) => {
       await deps.trustStore.forget(fingerprint)

@@ -51,3 +51,12 @@ export const formatList = (items: readonly string[]): string =>
   typeof Intl.ListFormat === 'function'
     ? new Intl.ListFormat(i18n.locale, { type: 'conjunction' }).format(items)
     : items.join(', ')
+
+/** A time left, rounded the way people say it: "8 sec", "2 min", "1.5 hr". */
+export const formatDuration = (seconds: number): string => {
+  if (seconds < 60) {
+    return formatter(i18n.locale, 'second', 0).format(Math.max(1, Math.ceil(seconds)))
+  }
+  if (seconds < 3600) return formatter(i18n.locale, 'minute', 0).format(Math.round(seconds / 60))
+  return formatter(i18n.locale, 'hour', 1).format(Math.round(seconds / 360) / 10)
+}

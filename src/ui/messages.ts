@@ -3,6 +3,8 @@
  * codes and data; only the UI knows words.
  */
 import type { NearbyStatus, Notice, RoomKind } from '../lib/ferry.ts'
+import type { ConnectionFormError } from '../lib/signalling/connection-form.ts'
+import type { ConnectionRoute } from '../lib/signalling/connection-stats.ts'
 import { ProtocolError } from '../lib/protocol/errors.ts'
 import type { DeviceKind, TransferSnapshot } from '../lib/transfer/types.ts'
 import { t } from './i18n/i18n.svelte.ts'
@@ -18,6 +20,41 @@ export const noticeText = (notice: Notice): string => {
       return t('notice.joinRefused')
     case 'peer-protocol-error':
       return t('notice.peerProtocolError', { name: notice.peerName || t('app.anotherDevice') })
+    case 'peer-unreachable':
+      return peerUnreachableText(notice.turnConfigured)
+  }
+}
+
+/** A device was found through the relays, but no WebRTC route to it worked. */
+export const peerUnreachableText = (turnConfigured: boolean): string =>
+  t(turnConfigured ? 'notice.peerUnreachableWithTurn' : 'notice.peerUnreachable')
+
+const routeKeys: Record<ConnectionRoute, MessageKey> = {
+  direct: 'connection.routeDirect',
+  relayed: 'connection.routeRelayed',
+  unknown: 'connection.routeUnknown',
+}
+
+/** A connection's route, in words. */
+export const routeText = (route: ConnectionRoute): string => t(routeKeys[route])
+
+/** Why a connection setting was refused, next to its field. */
+export const connectionFormErrorText = (error: ConnectionFormError): string => {
+  switch (error.code) {
+    case 'invalid-url': {
+      const entries = error.entries.join(', ')
+      if (error.field === 'relays') return t('connectionSettings.errorRelay', { entries })
+      if (error.field === 'stunUrls') return t('connectionSettings.errorStun', { entries })
+      return t('connectionSettings.errorTurn', { entries })
+    }
+    case 'too-many':
+      return t('connectionSettings.errorTooMany', { max: error.max })
+    case 'missing':
+      return t('connectionSettings.errorCredentialsMissing')
+    case 'too-long':
+      return t('connectionSettings.errorCredentialsTooLong')
+    case 'no-turn-server':
+      return t('connectionSettings.errorNoTurn')
   }
 }
 
@@ -114,3 +151,17 @@ const deviceKeys: Record<DeviceKind, MessageKey> = {
 }
 
 export const deviceLabel = (device: DeviceKind): string => t(deviceKeys[device] ?? 'device.unknown')
+
+/** Shown while no relay can be reached (connectivity.ts). */
+export const offlineText = (): string => t('offline.message')
+
+/** Things were shared, pasted or dropped into the tray. */
+export const stagedText = (files: number, texts: number): string =>
+  files === 0
+    ? t('staged.addedText')
+    : t(texts > 0 ? 'staged.addedFilesAndText' : 'staged.addedFiles', { count: files })
+
+export const shareFailedText = (): string => t('staged.shareFailed')
+
+/** The page came back and a transfer had made no progress while it was in the background. */
+export const stalledText = (): string => t('notice.stalled')

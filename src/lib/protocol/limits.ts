@@ -80,5 +80,9 @@ export const bulkHighWaterBytes = 1024 * 1024
 /** Suggested low-water mark for the bulk channel (RTCDataChannel.bufferedAmountLowThreshold). */
 export const bulkLowWaterBytes = 256 * 1024
 
-/** Progress events for one transfer come at most this often (state changes and file ends always). */
-export const progressIntervalMs = 100
+/**
+ * Progress events for one transfer come at most this often (state changes and file ends always):
+ * four a second reads as live, and each one costs a render on both pages while bytes compete for
+ * the same CPU.
+ */
+export const progressIntervalMs = 250

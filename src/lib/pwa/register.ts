@@ -2,9 +2,15 @@
 import { Workbox } from 'workbox-window'
 
 export interface UpdateHooks {
-  /** A new version is waiting; call `activate` to switch to it (the page then reloads). */
+  /**
+   * A new version is installed and waiting. Nothing happens until `activate` is called: the new
+   * version then takes over and the page reloads into it.
+   */
   onUpdateReady?(activate: () => void): void
 }
+
+/** How often an open page asks the server whether a new version was deployed. */
+const updateCheckIntervalMs = 60 * 60 * 1000
 
 export const registerServiceWorker = (hooks: UpdateHooks = {}): void => {
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return
@@ -15,7 +21,24 @@ export const registerServiceWorker = (hooks: UpdateHooks = {}): void => {
       workbox.messageSkipWaiting()
     })
   })
-  workbox.register().catch(() => {
-    // No service worker (private mode, file://): Ferry still works, only not offline.
-  })
+  // Installing fetches the whole precache: after the page has loaded, so it does not compete.
+  const afterLoad =
+    document.readyState === 'complete'
+      ? Promise.resolve()
+      : new Promise((resolve) => addEventListener('load', resolve, { once: true }))
+  afterLoad
+    .then(() => workbox.register())
+    .then(
+      () => {
+        // A page left open for days still hears of new versions: on return to it, and now and then.
+        const check = () => void workbox.update().catch(() => undefined)
+        setInterval(check, updateCheckIntervalMs)
+        document.addEventListener('visibilitychange', () => {
+          if (document.visibilityState === 'visible') check()
+        })
+      },
+      () => {
+        // No service worker (private mode, file://): Ferry still works, only not offline.
+      },
+    )
 }

@@ -5,8 +5,10 @@ import {
   parseOverrides,
   parseRelayList,
   resolveConfig,
+  savedSettingsOverrides,
   urlOverrides,
 } from './config.ts'
+import { connectionFormOf, parseConnectionForm, type ConnectionForm } from './connection-form.ts'
 
 describe('config', () => {
   it('defaults to public relays and STUN', () => {
@@ -22,6 +24,22 @@ describe('config', () => {
     expect(urlOverrides(url)).toEqual({ relayUrls: ['ws://127.0.0.1:7447', 'wss://r.example'] })
     expect(urlOverrides(new URL('https://x.example/'))).toEqual({})
     expect(parseRelayList(null)).toEqual([])
+  })
+
+  it('reads the ICE transport policy, and nothing but its two values', () => {
+    expect(defaultConfig.iceTransportPolicy).toBe('all')
+    expect(parseOverrides({ iceTransportPolicy: 'relay' })).toEqual({ iceTransportPolicy: 'relay' })
+    expect(parseOverrides({ iceTransportPolicy: 'all' })).toEqual({ iceTransportPolicy: 'all' })
+    expect(parseOverrides({ iceTransportPolicy: 'none' })).toEqual({})
+    expect(parseOverrides({ iceTransportPolicy: 1 })).toEqual({})
+  })
+
+  it('reads how long a hidden page keeps its nearby room, within bounds', () => {
+    expect(parseOverrides({ nearbyHiddenLeaveMs: 5000 })).toEqual({ nearbyHiddenLeaveMs: 5000 })
+    expect(parseOverrides({ nearbyHiddenLeaveMs: 10 })).toEqual({})
+    expect(parseOverrides({ nearbyHiddenLeaveMs: 1.5e9 })).toEqual({})
+    expect(parseOverrides({ nearbyHiddenLeaveMs: '5000' })).toEqual({})
+    expect(savedSettingsOverrides({ nearbyHiddenLeaveMs: 5000, testHooks: true })).toEqual({})
   })
 
   it('reads a config file defensively', () => {
@@ -59,5 +77,108 @@ describe('config', () => {
     )
     expect(config.relayUrls).toEqual(['wss://b.example'])
     expect(config.appId).toBe(defaultConfig.appId)
+  })
+})
+
+const emptyForm: ConnectionForm = {
+  relays: '',
+  stunUrls: '',
+  turnUrls: '',
+  turnUsername: '',
+  turnCredential: '',
+  relayOnly: false,
+}
+
+describe('connection settings form', () => {
+  it('an empty form overrides nothing', () => {
+    expect(parseConnectionForm(emptyForm)).toEqual({ ok: true, overrides: {} })
+  })
+
+  it('turns relays, STUN and a TURN server with credentials into overrides, and back', () => {
+    const form: ConnectionForm = {
+      relays: 'wss://relay.example.org\n ws://127.0.0.1:7447 \n\n',
+      stunUrls: 'stun:stun.example.org:3478',
+      turnUrls: 'turn:turn.example.org:3478?transport=udp\nturns:turn.example.org:5349',
+      turnUsername: ' ferry ',
+      turnCredential: 's3cret',
+      relayOnly: true,
+    }
+    const result = parseConnectionForm(form)
+    expect(result).toEqual({
+      ok: true,
+      overrides: {
+        relayUrls: ['wss://relay.example.org', 'ws://127.0.0.1:7447'],
+        iceServers: [
+          { urls: 'stun:stun.example.org:3478' },
+          {
+            urls: ['turn:turn.example.org:3478?transport=udp', 'turns:turn.example.org:5349'],
+            username: 'ferry',
+            credential: 's3cret',
+          },
+        ],
+        iceTransportPolicy: 'relay',
+      },
+    })
+    if (!result.ok) throw new Error('unreachable')
+    // What was saved reads back the same, and passes the untrusted-input parser unchanged.
+    expect(parseOverrides(result.overrides)).toEqual(result.overrides)
+    expect(connectionFormOf(result.overrides)).toEqual({
+      ...form,
+      relays: 'wss://relay.example.org\nws://127.0.0.1:7447',
+      turnUrls: 'turn:turn.example.org:3478?transport=udp\nturns:turn.example.org:5349',
+      turnUsername: 'ferry',
+    })
+  })
+
+  it('reports every bad field at once, with the offending entries', () => {
+    const result = parseConnectionForm({
+      relays: 'https://not-a-relay.example, wss://ok.example',
+      stunUrls: 'turn:wrong-list.example',
+      turnUrls: 'turn:t.example:3478?transport=carrier-pigeon',
+      turnUsername: '',
+      turnCredential: '',
+      relayOnly: true,
+    })
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        { field: 'relays', code: 'invalid-url', entries: ['https://not-a-relay.example'] },
+        { field: 'stunUrls', code: 'invalid-url', entries: ['turn:wrong-list.example'] },
+        {
+          field: 'turnUrls',
+          code: 'invalid-url',
+          entries: ['turn:t.example:3478?transport=carrier-pigeon'],
+        },
+        { field: 'turnCredentials', code: 'missing' },
+      ],
+    })
+  })
+
+  it('refuses relay-only without a TURN server, too many entries, and overlong credentials', () => {
+    expect(parseConnectionForm({ ...emptyForm, relayOnly: true })).toEqual({
+      ok: false,
+      errors: [{ field: 'relayOnly', code: 'no-turn-server' }],
+    })
+    const many = Array.from({ length: 17 }, (_, i) => `wss://r${i}.example`).join('\n')
+    expect(parseConnectionForm({ ...emptyForm, relays: many })).toEqual({
+      ok: false,
+      errors: [{ field: 'relays', code: 'too-many', max: 16 }],
+    })
+    expect(
+      parseConnectionForm({
+        ...emptyForm,
+        turnUrls: 'turn:t.example',
+        turnUsername: 'u',
+        turnCredential: 'c'.repeat(257),
+      }),
+    ).toEqual({ ok: false, errors: [{ field: 'turnCredentials', code: 'too-long' }] })
+  })
+
+  it('a config file may not name a TURN server without credentials (browsers would throw)', () => {
+    expect(parseOverrides({ iceServers: [{ urls: 'turn:t.example:3478' }] })).toEqual({})
+    expect(
+      parseOverrides({ iceServers: [{ urls: 'turn:t.example', username: 'u', credential: 'c' }] }),
+    ).toEqual({ iceServers: [{ urls: 'turn:t.example', username: 'u', credential: 'c' }] })
+    expect(parseOverrides({ iceServers: [{ urls: 'stun:s.example javascript:' }] })).toEqual({})
   })
 })

@@ -2,8 +2,9 @@
  * One place for the app id, the Nostr relays and the ICE servers.
  *
  * Layers, later ones win: built-in defaults (Trystero's public relays and STUN servers) <- build time
- * (VITE_FERRY_* env) <- serve time (`config.json` beside index.html) <- the page URL (`relays` query
- * parameter, which travels inside shared links).
+ * (VITE_FERRY_* env) <- serve time (`config.json` beside index.html) <- this device's connection
+ * settings (storage/settings.ts) <- the page URL (`relays` query parameter, which travels inside
+ * shared links).
  */
 import { defaultRelayUrls } from 'trystero'
 
@@ -14,6 +15,13 @@ export interface FerryConfig {
   /** How many of relayUrls a room uses at once. */
   relayRedundancy: number
   iceServers: RTCIceServer[]
+  /** 'relay' sends everything through a TURN server of iceServers (hides addresses; tests TURN). */
+  iceTransportPolicy: RTCIceTransportPolicy
+  /**
+   * A page hidden this long leaves its nearby room (unless a device is connected through it) and
+   * comes back when shown: a forgotten background tab stops announcing itself to public relays.
+   */
+  nearbyHiddenLeaveMs: number
   /** Test-only fault injection (src/lib/transfer/fault-injection.ts); only a served config.json sets it. */
   testHooks: boolean
 }
@@ -24,9 +32,12 @@ export type ConfigOverrides = Partial<FerryConfig>
 export const defaultAppId = 'app.ferry.p2p'
 const defaultRelayRedundancy = 4
 /** Bounds on what a config file or a URL may ask for. */
-const maxRelayUrls = 16
-const maxIceServers = 8
+export const maxRelayUrls = 16
+export const maxIceServers = 8
 const maxUrlChars = 512
+export const maxCredentialChars = 256
+const minHiddenLeaveMs = 1000
+const maxHiddenLeaveMs = 24 * 60 * 60_000
 
 export const defaultIceServers: RTCIceServer[] = [
   { urls: 'stun:stun.l.google.com:19302' },
@@ -38,10 +49,12 @@ export const defaultConfig: FerryConfig = {
   relayUrls: defaultRelayUrls,
   relayRedundancy: defaultRelayRedundancy,
   iceServers: defaultIceServers,
+  iceTransportPolicy: 'all',
+  nearbyHiddenLeaveMs: 5 * 60_000,
   testHooks: false,
 }
 
-const isRelayUrl = (url: string): boolean => {
+export const isRelayUrl = (url: string): boolean => {
   if (url.length > maxUrlChars) return false
   try {
     const parsed = new URL(url)
@@ -59,22 +72,36 @@ export const parseRelayList = (text: string | null | undefined): string[] =>
     .filter(isRelayUrl)
     .slice(0, maxRelayUrls)
 
+/** host, IPv4 or [IPv6], then an optional port. */
+const hostPort = String.raw`(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(?::\d{1,5})?`
+const stunUrlPattern = new RegExp(`^stuns?:${hostPort}$`, 'i')
+const turnUrlPattern = new RegExp(`^turns?:${hostPort}(?:\\?transport=(?:udp|tcp))?$`, 'i')
+
+export const isStunUrl = (url: string): boolean =>
+  url.length <= maxUrlChars && stunUrlPattern.test(url)
+export const isTurnUrl = (url: string): boolean =>
+  url.length <= maxUrlChars && turnUrlPattern.test(url)
+
+const isCredential = (value: unknown): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= maxCredentialChars
+
+/**
+ * A STUN or TURN server a browser will take: the RTCPeerConnection constructor throws on a TURN
+ * URL without a username and credential, which would break every connection.
+ */
 const isIceServer = (value: unknown): value is RTCIceServer => {
   if (typeof value !== 'object' || value === null) return false
   const { urls, username, credential } = value as Record<string, unknown>
   const urlList = typeof urls === 'string' ? [urls] : urls
-  return (
-    Array.isArray(urlList) &&
-    urlList.length > 0 &&
-    urlList.every(
-      (url) =>
-        typeof url === 'string' &&
-        url.length <= maxUrlChars &&
-        /^(stun|stuns|turn|turns):/.test(url),
-    ) &&
-    (username === undefined || typeof username === 'string') &&
-    (credential === undefined || typeof credential === 'string')
-  )
+  if (!Array.isArray(urlList) || urlList.length === 0) return false
+  if (!urlList.every((url) => typeof url === 'string' && (isStunUrl(url) || isTurnUrl(url)))) {
+    return false
+  }
+  const needsCredentials = urlList.some((url) => isTurnUrl(url as string))
+  return needsCredentials
+    ? isCredential(username) && isCredential(credential)
+    : (username === undefined || typeof username === 'string') &&
+        (credential === undefined || typeof credential === 'string')
 }
 
 /**
@@ -99,6 +126,17 @@ export const parseOverrides = (value: unknown): ConfigOverrides => {
   if (Array.isArray(raw['iceServers']) && raw['iceServers'].every(isIceServer)) {
     overrides.iceServers = raw['iceServers'].slice(0, maxIceServers)
   }
+  const policy = raw['iceTransportPolicy']
+  if (policy === 'all' || policy === 'relay') overrides.iceTransportPolicy = policy
+  const hiddenLeaveMs = raw['nearbyHiddenLeaveMs']
+  if (
+    typeof hiddenLeaveMs === 'number' &&
+    Number.isInteger(hiddenLeaveMs) &&
+    hiddenLeaveMs >= minHiddenLeaveMs &&
+    hiddenLeaveMs <= maxHiddenLeaveMs
+  ) {
+    overrides.nearbyHiddenLeaveMs = hiddenLeaveMs
+  }
   if (raw['testHooks'] === true) overrides.testHooks = true
   return overrides
 }
@@ -119,6 +157,19 @@ export const buildTimeOverrides = (env: Record<string, unknown>): ConfigOverride
     }
   }
   return overrides
+}
+
+/**
+ * Connection settings saved on this device, read back as untrusted: only relays, ICE servers and
+ * the transport policy, never the app id or test hooks.
+ */
+export const savedSettingsOverrides = (value: unknown): ConfigOverrides => {
+  const { relayUrls, iceServers, iceTransportPolicy } = parseOverrides(value)
+  return {
+    ...(relayUrls ? { relayUrls } : {}),
+    ...(iceServers ? { iceServers } : {}),
+    ...(iceTransportPolicy ? { iceTransportPolicy } : {}),
+  }
 }
 
 /** Relays named in a page URL (`?relays=wss://a,wss://b`), so a shared link can carry them. */

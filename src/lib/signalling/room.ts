@@ -7,10 +7,12 @@ import { defaultRelayUrls, getRelaySockets, joinRoom, type JsonValue, type Room 
 import type { ControlMessage, PeerPort } from '../transfer/types.ts'
 import { bulkChannelFor } from './bulk-channel.ts'
 import type { FerryConfig } from './config.ts'
+import { readConnectionDetails, type ConnectionDetails } from './connection-stats.ts'
 import type { SessionDescriptions } from './verification.ts'
 
 /** Trystero action names are at most 12 bytes. */
 const controlActionName = 'ctl'
+const unreachablePrefix = 'could not connect to peer'
 
 export interface PeerRoomEvents {
   /**
@@ -25,10 +27,17 @@ export interface PeerRoomEvents {
   onControl(peerId: string, raw: unknown): void
   /** Trystero could not complete a join with a peer (wrong secret, failed handshake). */
   onJoinError(detail: string): void
+  /**
+   * A peer answered through the relays, but no WebRTC route between the two devices worked (no
+   * direct path, and no TURN server that both could use).
+   */
+  onPeerUnreachable(peerId: string): void
 }
 
 export interface PeerRoom {
   readonly roomId: string
+  /** The route and round-trip time of the connection to a peer; null if it has none. */
+  connectionDetails(peerId: string): Promise<ConnectionDetails | null>
   leave(): Promise<void>
 }
 
@@ -65,11 +74,19 @@ export const createPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents)
       // this certificate.
       rtcConfig: {
         iceServers: config.iceServers,
+        iceTransportPolicy: config.iceTransportPolicy,
         ...(certificate ? { certificates: [certificate] } : {}),
       },
     },
     roomId,
-    { onJoinError: ({ error }) => events.onJoinError(error) },
+    {
+      onJoinError: ({ error, peerId }) => {
+        // Trystero's words when descriptions were exchanged but no ICE candidate pair worked
+        // (node_modules/@trystero-p2p/core/dist/signal-handler.mjs, getSdpExchangeConnectionError).
+        if (error.startsWith(unreachablePrefix)) events.onPeerUnreachable(peerId)
+        else events.onJoinError(error)
+      },
+    },
   )
 
   const control = room.makeAction<JsonValue>(controlActionName)
@@ -89,7 +106,20 @@ export const createPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents)
   }
   room.onPeerLeave = (peerId) => events.onPeerLeave(peerId)
 
-  return { roomId, leave: () => room.leave() }
+  return {
+    roomId,
+    connectionDetails: async (peerId) => {
+      const connection = room.getPeers()[peerId]
+      if (!connection) return null
+      try {
+        return readConnectionDetails(await connection.getStats())
+      } catch {
+        // A connection closing under us has no stats to give.
+        return null
+      }
+    },
+    leave: () => room.leave(),
+  }
 }
 
 const descriptionsOf = (connection: RTCPeerConnection): SessionDescriptions | null => {
@@ -98,13 +128,19 @@ const descriptionsOf = (connection: RTCPeerConnection): SessionDescriptions | nu
   return local && remote ? { local, remote } : null
 }
 
-/** How many relay sockets are open right now, and how many were tried. */
-export const relayConnectionCount = (): { open: number; total: number } => {
+/**
+ * How many relay sockets are open right now, how many were tried, and how many are closed after a
+ * failed attempt (Trystero retries them with a growing delay).
+ */
+export const relayConnectionCount = (): { open: number; total: number; failed: number } => {
   // Trystero types getRelaySockets as `any`; it returns a map of relay URL to WebSocket.
   const getSockets = getRelaySockets as () => Record<string, WebSocket>
   const sockets = Object.values(getSockets())
+  const count = (...states: number[]) =>
+    sockets.filter((socket) => states.includes(socket.readyState)).length
   return {
-    open: sockets.filter((socket) => socket.readyState === WebSocket.OPEN).length,
+    open: count(WebSocket.OPEN),
     total: sockets.length,
+    failed: count(WebSocket.CLOSING, WebSocket.CLOSED),
   }
 }

@@ -245,7 +245,7 @@ describe('ending early', () => {
   const slow: HarnessOptions = {
     writeDelay: () => new Promise((resolve) => setTimeout(resolve, 1)),
     // Each write moves the clock past progressIntervalMs, so progress shows at once.
-    clockStepMs: 200,
+    clockStepMs: 300,
   }
 
   const midStream = async (h: Harness): Promise<string> => {

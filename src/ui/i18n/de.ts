@@ -110,6 +110,7 @@ export const de = {
   'transfer.waitingForYou': 'Wartet auf dich',
   'transfer.progress': '{percent} · {done} von {total}',
   'transfer.progressRate': '{percent} · {done} von {total} · {rate}',
+  'transfer.progressRateLeft': '{percent} · {done} von {total} · {rate} · noch {left}',
   'transfer.sentVerified': 'Gesendet und geprüft',
   'transfer.receivedVerified': 'Empfangen und geprüft',
   'transfer.declinedBy': 'Abgelehnt von {name}',
@@ -203,4 +204,80 @@ export const de = {
   'notice.emptyFoldersOnly':
     'Dieser Ordner enthält keine Dateien, nur leere Ordner. Es gibt also nichts zu senden.',
   'notice.emptyFolder': 'Dieser Ordner ist leer. Es gibt also nichts zu senden.',
+
+  // Connections: details, settings, devices that cannot connect
+  'notice.peerUnreachable':
+    'Ein Gerät wurde gefunden, konnte sich aber nicht über WebRTC verbinden: Dieses Netzwerk braucht einen TURN-Server. Füge einen in den Verbindungseinstellungen hinzu.',
+  'notice.peerUnreachableWithTurn':
+    'Ein Gerät wurde gefunden, konnte sich aber selbst über den TURN-Server nicht verbinden. Prüfe seine Adressen und Zugangsdaten in den Verbindungseinstellungen.',
+  'connection.summary': 'Verbindung',
+  'connection.label': 'Verbindung zu {name}',
+  'connection.route': 'Weg',
+  'connection.routeDirect': 'Direkt',
+  'connection.routeRelayed': 'Über einen TURN-Server weitergeleitet',
+  'connection.routeUnknown': 'Noch unbekannt',
+  'connection.roundTrip': 'Umlaufzeit',
+  'connection.roundTripMs': '{ms} ms',
+  'connection.relays': 'Signalisierungs-Relays',
+  'connection.relaysCount': '{open} von {total} verbunden',
+  'connectionSettings.heading': 'Verbindungseinstellungen',
+  'connectionSettings.intro':
+    'Relays machen Geräte miteinander bekannt; STUN- und TURN-Server helfen ihnen, sich zu verbinden. Lass ein Feld leer, um Ferrys Standardwerte zu nutzen. Änderungen gelten, sobald Ferry neu startet.',
+  'connectionSettings.relays': 'Relays (eine wss://-Adresse pro Zeile)',
+  'connectionSettings.stunUrls': 'STUN-Server (einer pro Zeile)',
+  'connectionSettings.turn': 'TURN-Server',
+  'connectionSettings.turnUrls': 'Adressen (eine pro Zeile)',
+  'connectionSettings.username': 'Benutzername',
+  'connectionSettings.credential': 'Zugangsdaten',
+  'connectionSettings.relayOnly': 'Alles über den TURN-Server senden',
+  'connectionSettings.reset': 'Auf Standardwerte zurücksetzen',
+  'connectionSettings.save': 'Speichern',
+  'connectionSettings.invalid':
+    'Einige Einstellungen müssen korrigiert werden; nichts wurde gespeichert.',
+  'connectionSettings.saved': 'Gespeichert. Sie gelten, sobald Ferry neu startet.',
+  'connectionSettings.resetDone':
+    'Zurück auf den Standardwerten. Sie gelten, sobald Ferry neu startet.',
+  'connectionSettings.restart': 'Ferry jetzt neu starten',
+  'connectionSettings.saveFailed': 'Dieser Browser hat die Einstellungen nicht gespeichert.',
+  'connectionSettings.errorRelay': 'Keine Relay-Adresse (wss://…): {entries}',
+  'connectionSettings.errorStun': 'Keine STUN-Adresse (stun:host:port): {entries}',
+  'connectionSettings.errorTurn':
+    'Keine TURN-Adresse (turn:host:port oder turns:host:port): {entries}',
+  'connectionSettings.errorTooMany': 'Höchstens {max} Adressen.',
+  'connectionSettings.errorCredentialsMissing':
+    'Ein TURN-Server braucht einen Benutzernamen und Zugangsdaten.',
+  'connectionSettings.errorCredentialsTooLong':
+    'Benutzername und Zugangsdaten sind auf je 256 Zeichen begrenzt.',
+  'connectionSettings.errorNoTurn': 'Alles weiterzuleiten braucht oben einen TURN-Server.',
+  'offline.message':
+    'Du bist offline. Um Geräte zu finden, braucht Ferry eine Internetverbindung; sobald das Netz zurück ist, verbindet es sich von selbst wieder.',
+  'staged.heading': 'Bereit zum Senden ({count})',
+  'staged.clear': 'Alle entfernen',
+  'staged.textPrefix': 'Text:',
+  'staged.removeFile': '{name} entfernen',
+  'staged.removeText': 'Text entfernen',
+  'staged.noDevice':
+    'Noch kein Gerät zum Senden: Öffne Ferry auf einem anderen Gerät oder teile einen Link.',
+  'staged.sendTo': 'An {name} senden',
+  'staged.sendToAll': 'An alle {count} Geräte senden',
+  'staged.addedFiles':
+    '{count, plural, one {Eine Datei} other {# Dateien}} zum Senden bereitgelegt: Wähle unter „Bereit zum Senden“ ein Gerät.',
+  'staged.addedText': 'Text zum Senden bereitgelegt: Wähle unter „Bereit zum Senden“ ein Gerät.',
+  'staged.addedFilesAndText':
+    '{count, plural, one {Eine Datei} other {# Dateien}} und Text zum Senden bereitgelegt: Wähle unter „Bereit zum Senden“ ein Gerät.',
+  'staged.shareFailed':
+    'Ferry konnte das Geteilte nicht übernehmen. Versuche es noch einmal oder wähle die Dateien in Ferry aus.',
+  'staged.readFailed':
+    'Ferry konnte nicht alles lesen, was du abgelegt hast; nichts wurde hinzugefügt.',
+  'notice.stalled':
+    'Die Übertragung pausierte, während Ferry im Hintergrund war. Lass Ferry offen und im Vordergrund, bis sie fertig ist.',
+  'update.ready': 'Eine neue Version von Ferry ist bereit.',
+  'update.busy':
+    'Lade neu, wenn die Übertragung fertig ist: Jetzt neu zu laden würde sie abbrechen.',
+  'update.reload': 'Neu laden und aktualisieren',
+  'notify.heading': 'Benachrichtigungen',
+  'notify.onOffer':
+    'Benachrichtige mich, wenn ein Gerät etwas senden möchte, während Ferry im Hintergrund ist',
+  'notify.blocked':
+    'Benachrichtigungen sind für Ferry in den Website-Einstellungen dieses Browsers blockiert.',
 } satisfies Catalog

@@ -119,6 +119,7 @@ export const en = {
   'transfer.waitingForYou': 'Waiting for you',
   'transfer.progress': '{percent} · {done} of {total}',
   'transfer.progressRate': '{percent} · {done} of {total} · {rate}',
+  'transfer.progressRateLeft': '{percent} · {done} of {total} · {rate} · {left} left',
   'transfer.sentVerified': 'Sent and verified',
   'transfer.receivedVerified': 'Received and verified',
   'transfer.declinedBy': 'Declined by {name}',
@@ -211,6 +212,76 @@ export const en = {
   'notice.emptyFoldersOnly':
     'That folder holds no files, only empty folders, so there is nothing to send.',
   'notice.emptyFolder': 'That folder is empty, so there is nothing to send.',
+
+  // Connections: details, settings, devices that cannot connect
+  'notice.peerUnreachable':
+    'A device was found but could not connect over WebRTC: this network needs a TURN server. Add one in Connection settings.',
+  'notice.peerUnreachableWithTurn':
+    'A device was found but could not connect, even through the TURN server. Check its addresses and credentials in Connection settings.',
+  'connection.summary': 'Connection',
+  'connection.label': 'Connection to {name}',
+  'connection.route': 'Route',
+  'connection.routeDirect': 'Direct',
+  'connection.routeRelayed': 'Relayed through a TURN server',
+  'connection.routeUnknown': 'Not known yet',
+  'connection.roundTrip': 'Round trip',
+  'connection.roundTripMs': '{ms} ms',
+  'connection.relays': 'Signalling relays',
+  'connection.relaysCount': '{open} of {total} connected',
+  'connectionSettings.heading': 'Connection settings',
+  'connectionSettings.intro':
+    'Relays introduce devices to each other; STUN and TURN servers help them connect. Leave a field empty to use Ferry’s defaults. Changes apply when Ferry starts again.',
+  'connectionSettings.relays': 'Relays (one wss:// address per line)',
+  'connectionSettings.stunUrls': 'STUN servers (one per line)',
+  'connectionSettings.turn': 'TURN server',
+  'connectionSettings.turnUrls': 'Addresses (one per line)',
+  'connectionSettings.username': 'Username',
+  'connectionSettings.credential': 'Credential',
+  'connectionSettings.relayOnly': 'Send everything through the TURN server',
+  'connectionSettings.reset': 'Reset to defaults',
+  'connectionSettings.save': 'Save',
+  'connectionSettings.invalid': 'Some settings need fixing; nothing was saved.',
+  'connectionSettings.saved': 'Saved. They apply when Ferry starts again.',
+  'connectionSettings.resetDone': 'Back to the defaults. They apply when Ferry starts again.',
+  'connectionSettings.restart': 'Restart Ferry now',
+  'connectionSettings.saveFailed': 'This browser would not store the settings.',
+  'connectionSettings.errorRelay': 'Not a relay address (wss://…): {entries}',
+  'connectionSettings.errorStun': 'Not a STUN address (stun:host:port): {entries}',
+  'connectionSettings.errorTurn':
+    'Not a TURN address (turn:host:port or turns:host:port): {entries}',
+  'connectionSettings.errorTooMany': 'At most {max} addresses.',
+  'connectionSettings.errorCredentialsMissing': 'A TURN server needs a username and a credential.',
+  'connectionSettings.errorCredentialsTooLong':
+    'The username and the credential are limited to 256 characters each.',
+  'connectionSettings.errorNoTurn': 'Relaying everything needs a TURN server above.',
+  // Offline, staging tray, updates, notifications (PWA)
+  'offline.message':
+    'You are offline. Finding devices needs an internet connection; Ferry reconnects by itself when the network is back.',
+  'staged.heading': 'Ready to send ({count})',
+  'staged.clear': 'Clear all',
+  'staged.textPrefix': 'Text:',
+  'staged.removeFile': 'Remove {name}',
+  'staged.removeText': 'Remove text',
+  'staged.noDevice': 'No device to send to yet: open Ferry on another device, or share a link.',
+  'staged.sendTo': 'Send to {name}',
+  'staged.sendToAll': 'Send to all {count} devices',
+  'staged.addedFiles':
+    'Added {count, plural, one {a file} other {# files}} to send: choose a device under “Ready to send”.',
+  'staged.addedText': 'Added text to send: choose a device under “Ready to send”.',
+  'staged.addedFilesAndText':
+    'Added {count, plural, one {a file} other {# files}} and text to send: choose a device under “Ready to send”.',
+  'staged.shareFailed':
+    'Ferry could not take in what was shared. Try again, or choose the files in Ferry.',
+  'staged.readFailed': 'Ferry could not read everything you dropped; nothing was added.',
+  'notice.stalled':
+    'The transfer paused while Ferry was in the background. Keep Ferry open and in front until it finishes.',
+  'update.ready': 'A new version of Ferry is ready.',
+  'update.busy': 'Reload once the transfer has finished: reloading now would stop it.',
+  'update.reload': 'Reload to update',
+  'notify.heading': 'Notifications',
+  'notify.onOffer':
+    'Notify me when a device wants to send something while Ferry is in the background',
+  'notify.blocked': 'Notifications are blocked for Ferry in this browser’s site settings.',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -109,6 +109,7 @@ export const fr = {
   'transfer.waitingForYou': 'En attente de votre réponse',
   'transfer.progress': '{percent} · {done} sur {total}',
   'transfer.progressRate': '{percent} · {done} sur {total} · {rate}',
+  'transfer.progressRateLeft': '{percent} · {done} sur {total} · {rate} · encore {left}',
   'transfer.sentVerified': 'Envoyé et vérifié',
   'transfer.receivedVerified': 'Reçu et vérifié',
   'transfer.declinedBy': 'Refusé par {name}',
@@ -202,4 +203,78 @@ export const fr = {
   'notice.emptyFoldersOnly':
     'Ce dossier ne contient aucun fichier, seulement des dossiers vides : il n’y a donc rien à envoyer.',
   'notice.emptyFolder': 'Ce dossier est vide : il n’y a donc rien à envoyer.',
+
+  // Connections: details, settings, devices that cannot connect
+  'notice.peerUnreachable':
+    'Un appareil a été trouvé mais n’a pas pu se connecter par WebRTC : ce réseau a besoin d’un serveur TURN. Ajoutez-en un dans les réglages de connexion.',
+  'notice.peerUnreachableWithTurn':
+    'Un appareil a été trouvé mais n’a pas pu se connecter, même par le serveur TURN. Vérifiez ses adresses et identifiants dans les réglages de connexion.',
+  'connection.summary': 'Connexion',
+  'connection.label': 'Connexion avec {name}',
+  'connection.route': 'Chemin',
+  'connection.routeDirect': 'Direct',
+  'connection.routeRelayed': 'Relayé par un serveur TURN',
+  'connection.routeUnknown': 'Pas encore connu',
+  'connection.roundTrip': 'Aller-retour',
+  'connection.roundTripMs': '{ms} ms',
+  'connection.relays': 'Relais de signalisation',
+  'connection.relaysCount': '{open} sur {total} connectés',
+  'connectionSettings.heading': 'Réglages de connexion',
+  'connectionSettings.intro':
+    'Les relais présentent les appareils les uns aux autres ; les serveurs STUN et TURN les aident à se connecter. Laissez un champ vide pour utiliser les valeurs par défaut de Ferry. Les changements s’appliquent au prochain démarrage de Ferry.',
+  'connectionSettings.relays': 'Relais (une adresse wss:// par ligne)',
+  'connectionSettings.stunUrls': 'Serveurs STUN (un par ligne)',
+  'connectionSettings.turn': 'Serveur TURN',
+  'connectionSettings.turnUrls': 'Adresses (une par ligne)',
+  'connectionSettings.username': 'Nom d’utilisateur',
+  'connectionSettings.credential': 'Identifiant secret',
+  'connectionSettings.relayOnly': 'Tout faire passer par le serveur TURN',
+  'connectionSettings.reset': 'Revenir aux valeurs par défaut',
+  'connectionSettings.save': 'Enregistrer',
+  'connectionSettings.invalid': 'Certains réglages sont à corriger ; rien n’a été enregistré.',
+  'connectionSettings.saved':
+    'Enregistré. Les réglages s’appliquent au prochain démarrage de Ferry.',
+  'connectionSettings.resetDone':
+    'Retour aux valeurs par défaut. Elles s’appliquent au prochain démarrage de Ferry.',
+  'connectionSettings.restart': 'Redémarrer Ferry maintenant',
+  'connectionSettings.saveFailed': 'Ce navigateur n’a pas enregistré les réglages.',
+  'connectionSettings.errorRelay': 'Pas une adresse de relais (wss://…) : {entries}',
+  'connectionSettings.errorStun': 'Pas une adresse STUN (stun:hôte:port) : {entries}',
+  'connectionSettings.errorTurn':
+    'Pas une adresse TURN (turn:hôte:port ou turns:hôte:port) : {entries}',
+  'connectionSettings.errorTooMany': 'Au plus {max} adresses.',
+  'connectionSettings.errorCredentialsMissing':
+    'Un serveur TURN a besoin d’un nom d’utilisateur et d’un identifiant secret.',
+  'connectionSettings.errorCredentialsTooLong':
+    'Le nom d’utilisateur et l’identifiant secret sont limités à 256 caractères chacun.',
+  'connectionSettings.errorNoTurn': 'Tout relayer demande un serveur TURN ci-dessus.',
+  'offline.message':
+    'Vous êtes hors ligne. Trouver des appareils demande une connexion à Internet ; Ferry se reconnecte tout seul quand le réseau revient.',
+  'staged.heading': 'Prêt à envoyer ({count})',
+  'staged.clear': 'Tout retirer',
+  'staged.textPrefix': 'Texte :',
+  'staged.removeFile': 'Retirer {name}',
+  'staged.removeText': 'Retirer le texte',
+  'staged.noDevice':
+    'Aucun appareil à qui envoyer pour l’instant : ouvrez Ferry sur un autre appareil, ou partagez un lien.',
+  'staged.sendTo': 'Envoyer à {name}',
+  'staged.sendToAll': 'Envoyer aux {count} appareils',
+  'staged.addedFiles':
+    '{count, plural, one {Un fichier ajouté} other {# fichiers ajoutés}} à envoyer : choisissez un appareil sous « Prêt à envoyer ».',
+  'staged.addedText': 'Texte ajouté à envoyer : choisissez un appareil sous « Prêt à envoyer ».',
+  'staged.addedFilesAndText':
+    '{count, plural, one {Un fichier et du texte ajoutés} other {# fichiers et du texte ajoutés}} à envoyer : choisissez un appareil sous « Prêt à envoyer ».',
+  'staged.shareFailed':
+    'Ferry n’a pas pu recevoir ce qui a été partagé. Réessayez, ou choisissez les fichiers dans Ferry.',
+  'staged.readFailed': 'Ferry n’a pas pu lire tout ce que vous avez déposé ; rien n’a été ajouté.',
+  'notice.stalled':
+    'Le transfert s’est interrompu pendant que Ferry était en arrière-plan. Gardez Ferry ouvert et au premier plan jusqu’à la fin.',
+  'update.ready': 'Une nouvelle version de Ferry est prête.',
+  'update.busy': 'Rechargez une fois le transfert terminé : recharger maintenant l’interromprait.',
+  'update.reload': 'Recharger pour mettre à jour',
+  'notify.heading': 'Notifications',
+  'notify.onOffer':
+    'M’avertir quand un appareil veut envoyer quelque chose pendant que Ferry est en arrière-plan',
+  'notify.blocked':
+    'Les notifications sont bloquées pour Ferry dans les réglages de site de ce navigateur.',
 } satisfies Catalog

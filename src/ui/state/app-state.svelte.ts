@@ -10,6 +10,8 @@ import type {
   TrustSettings,
 } from '../../lib/ferry.ts'
 import type { IncomingText, TransferSnapshot } from '../../lib/transfer/types.ts'
+import { isOffline } from '../connectivity.ts'
+import { StagedItems } from './staged.svelte.ts'
 import { t } from '../i18n/i18n.svelte.ts'
 import { autoAcceptedText, noticeText, offerText, transferEndText } from '../messages.ts'
 
@@ -28,11 +30,33 @@ export class AppState {
   room = $state<ActiveRoom | null>(null)
   nearby = $state<NearbyStatus>({ state: 'checking' })
   trust = $state<TrustSettings>({ devices: [], autoAccept: false, persistent: true })
-  relays = $state({ open: 0, total: 0 })
+  /** Set when a device was found but could not connect; cleared when a device connects. */
+  unreachable = $state<{ turnConfigured: boolean } | null>(null)
+  relays = $state({ open: 0, total: 0, failed: 0 })
+  /** Finding devices needs a connection that is not there (connectivity.ts). */
+  offline = $state(false)
+  #browserOnline = true
   readonly peers = new SvelteMap<string, PeerInfo>()
   readonly transfers = new SvelteMap<string, TransferSnapshot>()
+  /** Shared, pasted or dropped things waiting for a device (StagedTray.svelte). */
+  readonly staged = new StagedItems()
   texts = $state<IncomingText[]>([])
   notices = $state<NoticeView[]>([])
+
+  /** Set when a new version waits (lib/pwa/register.ts): calling it reloads into that version. */
+  activateUpdate = $state<(() => void) | null>(null)
+
+  /** Transfers moving bytes right now: the page must not go away or sleep under them. */
+  readonly running = $derived(
+    [...this.transfers.values()].filter((t) => t.state === 'transferring').length,
+  )
+
+  /** Bytes the running transfers have moved so far: whether they still move (keep-going.ts). */
+  readonly runningBytes = $derived(
+    [...this.transfers.values()]
+      .filter((t) => t.state === 'transferring')
+      .reduce((sum, t) => sum + t.bytesDone, 0),
+  )
 
   readonly incomingOffers = $derived(
     [...this.transfers.values()].filter((t) => t.direction === 'receive' && t.state === 'offered'),
@@ -69,6 +93,21 @@ export class AppState {
     this.notices = this.notices.filter((n) => n.id !== id)
   }
 
+  /** The browser's online and offline events (main.ts). */
+  setBrowserOnline(online: boolean): void {
+    this.#browserOnline = online
+    this.#updateOffline()
+  }
+
+  #updateOffline(): void {
+    const offline = isOffline(this.offline, {
+      relays: this.relays,
+      browserOnline: this.#browserOnline,
+      nearby: this.nearby,
+    })
+    if (offline !== this.offline) this.offline = offline
+  }
+
   dismissText(id: string): void {
     this.texts = this.texts.filter((t) => t.id !== id)
   }
@@ -77,9 +116,13 @@ export class AppState {
   readonly events: FerryEvents = {
     onIdentity: (identity) => (this.identity = identity),
     onRoom: (room) => (this.room = room),
-    onNearby: (status) => (this.nearby = status),
+    onNearby: (status) => {
+      this.nearby = status
+      this.#updateOffline()
+    },
     onTrust: (settings) => (this.trust = settings),
     onPeer: (peer) => {
+      this.unreachable = null
       this.#knownNames.set(peer.id, peer.name)
       this.peers.set(peer.id, peer)
     },
@@ -105,12 +148,17 @@ export class AppState {
     },
     onText: (text) => (this.texts = [text, ...this.texts].slice(0, maxTexts)),
     onNotice: (notice: Notice) => {
+      if (notice.code === 'peer-unreachable') {
+        this.unreachable = { turnConfigured: notice.turnConfigured }
+      }
       const text = noticeText(notice)
       this.notify(notice.code === 'relays-reachable' ? 'info' : 'error', text)
     },
     onRelayStatus: (status) => {
-      if (status.open !== this.relays.open || status.total !== this.relays.total)
+      const { open, total, failed } = this.relays
+      if (status.open !== open || status.total !== total || status.failed !== failed)
         this.relays = status
+      this.#updateOffline()
     },
   }
 
