@@ -33,8 +33,8 @@ export const precompileMessages = (): Plugin => ({
       alias: [
         {
           find: /^@formatjs\/icu-messageformat-parser$/,
-          // The ES module build, so that tslib's helpers are tree-shaken (the CommonJS one keeps all).
-          replacement: '@formatjs/icu-messageformat-parser/lib/no-parser.js',
+          // The locked version (3.x, see package-lock.json) is ES modules only; 2.x had them in lib/.
+          replacement: '@formatjs/icu-messageformat-parser/no-parser.js',
         },
       ],
     },
