@@ -97,21 +97,25 @@ export const createIncomingTransfer = ({
   onStorageFull,
   hooks,
 }: IncomingTransferDeps): IncomingTransfer => {
+  /** A file with nothing received in this session; what an earlier one kept, if anything. */
+  const freshSlot = (durable: FileSlot['durable'] = null, verifiedSha256?: string): FileSlot => ({
+    receivedBytes: 0,
+    writtenBytes: 0,
+    ackedBytes: 0,
+    senderDigest: undefined,
+    finishQueued: false,
+    open: null,
+    sink: null,
+    broken: false,
+    durable,
+    verifiedSha256,
+  })
   const slots: FileSlot[] = files.map((file) => {
     const noted = restored.find((each) => each.index === file.index)
-    return {
-      receivedBytes: 0,
-      writtenBytes: 0,
-      ackedBytes: 0,
-      senderDigest: undefined,
-      finishQueued: false,
-      open: null,
-      sink: null,
-      broken: false,
-      durable:
-        noted === undefined ? null : { offset: noted.offsetBytes, hashState: noted.hashState },
-      verifiedSha256: noted?.sha256,
-    }
+    return freshSlot(
+      noted === undefined ? null : { offset: noted.offsetBytes, hashState: noted.hashState },
+      noted?.sha256,
+    )
   })
   /** The first file not yet fully received; frames for later files would leave a gap. */
   let currentFile = 0
@@ -276,18 +280,7 @@ export const createIncomingTransfer = ({
     if (slot.sink !== null) {
       runDetached(slot.sink.abort(), () => undefined)
     }
-    Object.assign(slot, {
-      receivedBytes: 0,
-      writtenBytes: 0,
-      ackedBytes: 0,
-      senderDigest: undefined,
-      finishQueued: false,
-      open: null,
-      sink: null,
-      broken: false,
-      durable: null,
-      verifiedSha256: undefined,
-    } satisfies FileSlot)
+    Object.assign(slot, freshSlot())
     const row = progress[index]
     if (row) {
       row.bytesDone = 0
