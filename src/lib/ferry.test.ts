@@ -78,8 +78,8 @@ interface FakeRoom {
   options: PeerRoomOptions
   events: PeerRoomEvents
   left: boolean
-  /** How often the core asked it to announce again. */
-  reannounced?: number
+  /** How often the core asked it to announce this device. */
+  announced: number
   /** Control messages sent through this room, by peer. */
   sent: [string, ControlMessage][]
   /** Peers whose connection we closed. */
@@ -225,6 +225,7 @@ const setUp = (setup: Setup = {}) => {
         options,
         events: roomEvents,
         left: false,
+        announced: 0,
         sent: [],
         disconnected: [],
         join: (peerId, connection = connectionOf(peerId)) =>
@@ -247,10 +248,7 @@ const setUp = (setup: Setup = {}) => {
           room.left = true
           return Promise.resolve()
         },
-        reannounce: () => {
-          room.reannounced = (room.reannounced ?? 0) + 1
-          return Promise.resolve()
-        },
+        announce: () => void room.announced++,
       }
     },
     createTransferManager: (transferDeps) => (manager = fakeManager(transferDeps)),
@@ -421,7 +419,7 @@ describe('interrupted transfers', () => {
     interruption: 'peer-gone',
   })
 
-  it('announces again at once in a room the drop left empty, to meet the device sooner', async () => {
+  it('announces in every room while a transfer waits for its device', async () => {
     const world = await inBothRooms()
     const link = world.roomWith(linkA.roomId)
     await world.meet(link, 'p1', 'Amber Otter')
@@ -429,22 +427,37 @@ describe('interrupted transfers', () => {
     world.transfers.emit({ type: 'transfer', transfer: interrupted('t1', 'p1') })
     world.transfers.emit({ type: 'transfer', transfer: interrupted('t2', 'p1') })
     world.runTimers()
-    expect(link.reannounced).toBe(1)
-    // Still interrupted later: once more, after another wait.
-    world.transfers.emit({ type: 'transfer', transfer: interrupted('t1', 'p1') })
+    // One schedule for both transfers (announcer.test.ts has its timing).
+    expect(link.announced).toBe(1)
+    expect(world.nearby.announced).toBe(1)
     world.runTimers()
-    expect(link.reannounced).toBe(2)
+    expect(link.announced).toBe(2)
   })
 
-  it('leaves a room with other peers alone', async () => {
+  it('stops announcing once the device is back', async () => {
     const world = await inBothRooms()
     const link = world.roomWith(linkA.roomId)
     await world.meet(link, 'p1', 'Amber Otter')
-    await world.meet(link, 'p2', 'Calm Heron')
     link.leave('p1')
     world.transfers.emit({ type: 'transfer', transfer: interrupted('t1', 'p1') })
+    world.transfers.emit({
+      type: 'transfer',
+      transfer: { ...offerSnapshot('t1', 'p1'), state: 'transferring' },
+    })
     world.runTimers()
-    expect(link.reannounced).toBeUndefined()
+    expect(link.announced).toBe(0)
+  })
+
+  it('does not announce for a transfer paused by a full disk', async () => {
+    const world = await inBothRooms()
+    const link = world.roomWith(linkA.roomId)
+    await world.meet(link, 'p1', 'Amber Otter')
+    world.transfers.emit({
+      type: 'transfer',
+      transfer: { ...interrupted('t1', 'p1'), interruption: 'storage-full' },
+    })
+    world.runTimers()
+    expect(link.announced).toBe(0)
   })
 })
 

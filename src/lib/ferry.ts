@@ -3,6 +3,7 @@
  * the transfer manager. Plain TypeScript; the UI calls its intents and listens to its events, and
  * it never reaches into the UI.
  */
+import { createWaitAnnouncer } from './signalling/announcer.ts'
 import type { FerryConfig } from './signalling/config.ts'
 import { hasTurnServer, type ConnectionDetails } from './signalling/connection-stats.ts'
 import { detectDeviceKind, randomDeviceName, type DeviceHints } from './signalling/identity.ts'
@@ -192,9 +193,6 @@ export class FerryError extends Error {
   }
 }
 
-/** A drop often shows on both sides at once: announce after both have seen it. */
-const reannounceDelayMs = 1000
-
 /** How long to wait for a relay before saying none is reachable. */
 const relayGraceMs = 6000
 const relayPollMs = 1000
@@ -292,9 +290,10 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
    * forgotten the device meanwhile), and until it answers the offer is not shown.
    */
   const onTransfer = (transfer: TransferSnapshot) => {
-    if (transfer.state === 'interrupted' && transfer.interruption === 'peer-gone') {
-      announceSoon()
-    }
+    announcer.track(
+      transfer.id,
+      transfer.state === 'interrupted' && transfer.interruption === 'peer-gone',
+    )
     // A receiving transfer is 'offered' once only: when the offer arrives.
     const isNewOffer = transfer.direction === 'receive' && transfer.state === 'offered'
     const fingerprint = peerStates.get(transfer.peerId)?.fingerprint ?? null
@@ -391,28 +390,20 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
 
   const inAnyRoom = () => link !== null || nearby !== null
 
-  /**
-   * A transfer waits for a device that dropped out. Trystero's Nostr strategy announces once a
-   * minute (less often while a relay is backed off), so two devices that lost their connection
-   * could take minutes to meet again. A room that the drop left empty announces again at once;
-   * a room with other peers waits for its steady announce rather than disturb them.
-   */
-  let announceTimer: unknown = null
-  const announceSoon = () => {
-    if (announceTimer !== null || destroyed) return
-    announceTimer = deps.setTimeout(() => {
-      announceTimer = null
-      for (const membership of [link, nearby]) {
-        if (membership?.room && registry.inRoom(membership.kind).length === 0) {
-          void membership.room.reannounce()
-        }
-      }
-    }, reannounceDelayMs)
-  }
+  /** Meets a device that dropped out again sooner: see announcer.ts. */
+  const announcer = createWaitAnnouncer({
+    announce: () => {
+      for (const membership of [link, nearby]) membership?.room?.announce()
+    },
+    setTimeout: (callback, ms) => deps.setTimeout(callback, ms),
+  })
+  let relaysOpen = 0
 
   const pollRelays = () => {
     const status = deps.relayStatus()
     events.onRelayStatus(status)
+    if (status.open > relaysOpen) announcer.relaysReopened()
+    relaysOpen = status.open
     if (!inAnyRoom()) return
     if (status.open > 0 && relaysReported !== 'reachable') {
       if (relaysReported === 'unreachable') events.onNotice({ code: 'relays-reachable' })
@@ -693,6 +684,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     destroy: async () => {
       destroyed = true
       deps.clearInterval(relayTimer)
+      announcer.stop()
       transfers.destroy()
       await Promise.all([leaveRoom(), leaveNearby()])
     },

@@ -3,7 +3,16 @@
  * JSON messages) and a bulk lane (our own negotiated data channel). The only module that imports
  * Trystero, with config.ts.
  */
-import { defaultRelayUrls, getRelaySockets, joinRoom, type JsonValue, type Room } from 'trystero'
+import { libName, sha1, toJson } from '@trystero-p2p/core'
+import {
+  createEvent,
+  defaultRelayUrls,
+  getRelaySockets,
+  joinRoom,
+  selfId,
+  type JsonValue,
+  type Room,
+} from 'trystero'
 import type { ControlMessage, PeerPort } from '../transfer/types.ts'
 import { bulkChannelFor } from './bulk-channel.ts'
 import type { FerryConfig } from './config.ts'
@@ -45,11 +54,11 @@ export interface PeerRoom {
   disconnect(peerId: string): void
   leave(): Promise<void>
   /**
-   * Leaves and joins again, so that this device announces itself now rather than at its next
-   * steady announce (Trystero's Nostr strategy announces once a minute, less often while a relay
-   * is backed off). Peers in the room see it leave and come back.
+   * Announces this device in the room now, rather than at Trystero's next steady announcement
+   * (once a minute): exactly what Trystero publishes, sent on every open relay connection. Peers in
+   * the room that are connected to us ignore it; one that lost its connection offers a new one.
    */
-  reannounce(): Promise<void>
+  announce(): void
 }
 
 export interface PeerRoomOptions {
@@ -74,32 +83,7 @@ const relayConfigFor = (config: FerryConfig) =>
     : { urls: config.relayUrls }
 
 export const createPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents): PeerRoom => {
-  /** Which Trystero room is current; an old one's events are dropped once its successor exists. */
-  let generation = 0
-  let successorJoined = false
-  const eventsOf = (own: number): PeerRoomEvents => {
-    const current = () => own === generation
-    return {
-      onPeerJoin: (...args) => {
-        if (current()) events.onPeerJoin(...args)
-      },
-      // A leave while the old room is going is true; one after its successor has joined is stale
-      // (the peer may be back through the successor already).
-      onPeerLeave: (peerId) => {
-        if (current() || (own === generation - 1 && !successorJoined)) events.onPeerLeave(peerId)
-      },
-      onControl: (peerId, raw) => {
-        if (current()) events.onControl(peerId, raw)
-      },
-      onJoinError: (detail) => {
-        if (current()) events.onJoinError(detail)
-      },
-      onPeerUnreachable: (peerId) => {
-        if (current()) events.onPeerUnreachable(peerId)
-      },
-    }
-  }
-  let room = joinPeerRoom(options, eventsOf(generation))
+  const room = joinPeerRoom(options, events)
   let left = false
   return {
     roomId: options.roomId,
@@ -118,15 +102,8 @@ export const createPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents)
       left = true
       return room.leave()
     },
-    reannounce: async () => {
-      if (left) return
-      generation++
-      successorJoined = false
-      // Trystero hands back the same room while one of that id is joined: leave it first.
-      await room.leave()
-      if (left) return
-      room = joinPeerRoom(options, eventsOf(generation))
-      successorJoined = true
+    announce: () => {
+      if (!left) void announceIn(options.config.appId, options.roomId)
     },
   }
 }
@@ -177,6 +154,25 @@ const joinPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents): Room =>
   return room
 }
 
+/**
+ * Publishes the announcement Trystero's topic strategy makes when it joins a room and once a
+ * minute after (node_modules/@trystero-p2p/core/dist/topic-strategy.mjs, `announce`): this page's
+ * peer id on the room's root topic, a Nostr event made by Trystero's own createEvent. A relay that
+ * is not connected right now is skipped: WaitAnnouncer announces again when it comes back.
+ */
+const announceIn = async (appId: string, roomId: string) => {
+  // strategy.mjs: rootTopicP = sha1(topicPath(libName, appId, roomId)), topicPath joining by '@'.
+  const rootTopic = await sha1([libName, appId, roomId].join('@'))
+  const event = await createEvent(rootTopic, toJson({ peerId: selfId }))
+  for (const socket of relaySockets()) {
+    if (socket.readyState === WebSocket.OPEN) socket.send(event)
+  }
+}
+
+// Trystero types getRelaySockets as `any`; it returns a map of relay URL to WebSocket.
+const relaySockets = (): WebSocket[] =>
+  Object.values((getRelaySockets as () => Record<string, WebSocket>)())
+
 const descriptionsOf = (connection: RTCPeerConnection): SessionDescriptions | null => {
   const local = (connection.currentLocalDescription ?? connection.localDescription)?.sdp
   const remote = (connection.currentRemoteDescription ?? connection.remoteDescription)?.sdp
@@ -188,9 +184,7 @@ const descriptionsOf = (connection: RTCPeerConnection): SessionDescriptions | nu
  * failed attempt (Trystero retries them with a growing delay).
  */
 export const relayConnectionCount = (): { open: number; total: number; failed: number } => {
-  // Trystero types getRelaySockets as `any`; it returns a map of relay URL to WebSocket.
-  const getSockets = getRelaySockets as () => Record<string, WebSocket>
-  const sockets = Object.values(getSockets())
+  const sockets = relaySockets()
   const count = (...states: number[]) =>
     sockets.filter((socket) => states.includes(socket.readyState)).length
   return {
