@@ -24,7 +24,12 @@ export interface TurnServerOptions {
   username?: string
   credential?: string
   realm?: string
-  /** Relay ports handed out to clients: a small range is plenty for a few test pages. */
+  /**
+   * Relay ports handed out to clients. Every page pre-warms 20 offers (Trystero's offer pool,
+   * node_modules/@trystero-p2p/core/dist/offer-pool.mjs), and with relay-only ICE each one takes
+   * an allocation, held until the server's lifetime for it runs out if the page goes without
+   * freeing it: a few pages need hundreds of ports.
+   */
   minRelayPort?: number
   maxRelayPort?: number
 }
@@ -91,8 +96,8 @@ export const startTurnServer = async (options: TurnServerOptions = {}): Promise<
   const credential = options.credential ?? 'secret'
   const realm = options.realm ?? 'ferry.test'
   const port = await freeUdpPort()
-  const minRelayPort = options.minRelayPort ?? 49_160
-  const maxRelayPort = options.maxRelayPort ?? 49_200
+  const minRelayPort = options.minRelayPort ?? 40_000
+  const maxRelayPort = options.maxRelayPort ?? 59_999
   const dir = await mkdtemp(join(tmpdir(), 'ferry-turn-'))
   const logPath = join(dir, 'turnserver.log')
   const args = [
