@@ -103,10 +103,7 @@ test.describe('TURN @turn', () => {
     await Promise.all([a.close(), b.close()])
   })
 
-  // KNOWN BUG, tracked in issue 5/7 (left open): on merged main, a device that restarts often fails
-  // to meet the other again (the same failure as the @resume reconnect cases). Marked fixme so the
-  // rest of main can land; fix the reconnect, then remove this.
-  test.fixme('a TURN server typed into the settings is validated, saved, and used after a restart @turn', async ({
+  test('a TURN server typed into the settings is validated, saved, and used after a restart @turn', async ({
     browser,
   }) => {
     const a = await Device.open(browser)
