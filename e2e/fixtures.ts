@@ -76,6 +76,12 @@ export class Device {
 
   private static async start(context: BrowserContext, url: string): Promise<Device> {
     const page = context.pages()[0] ?? (await context.newPage())
+    if (process.env['FERRY_E2E_CONSOLE']) {
+      const tag = Math.random().toString(36).slice(2, 5)
+      page.on('console', (m) =>
+        console.log(`[${tag} ${new Date().toISOString().slice(14, 23)}] ${m.type()}: ${m.text()}`),
+      )
+    }
     await page.goto(url)
     await expect(page.getByTestId('my-name')).toBeVisible()
     return new Device(context, page)
