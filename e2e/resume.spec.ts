@@ -16,6 +16,7 @@ const transferTimeoutMs = 480_000
 
 interface FerryTestHooks {
   closePeerConnections(): void
+  closeRelayConnections(): void
 }
 
 /** The fraction a transfer card's progress bar shows. */
@@ -148,13 +149,19 @@ test.describe('resume @resume', () => {
     await watchStates(sender.page, 'send')
     await watchStates(receiver.page, 'receive')
     await sender.context.setOffline(true)
-    // Chromium's offline emulation cuts HTTP and WebSockets (the relay) but not an established
-    // WebRTC connection on loopback, so the hook cuts that too, as a real network drop would.
-    // Meeting again needs the relay, so it waits for the sender to be back online.
-    await sender.page.evaluate(() =>
-      (globalThis as unknown as { ferryTest: FerryTestHooks }).ferryTest.closePeerConnections(),
-    )
+    // Chromium's offline emulation refuses new connections but keeps those already open, the
+    // relay's WebSocket and the WebRTC connection on loopback, so the hooks close them, as a real
+    // network drop would. Trystero opens the relay connection again once the page is online.
+    await sender.page.evaluate(() => {
+      const hooks = (globalThis as unknown as { ferryTest: FerryTestHooks }).ferryTest
+      hooks.closePeerConnections()
+      hooks.closeRelayConnections()
+    })
     await expect(sender.transfer('send')).toHaveAttribute('data-state', 'interrupted')
+    await expect(sender.page.getByTestId('relay-status')).toHaveText('Connecting to relays…')
+    // An outage that outlasts the receiver's first announcements (1 and 4 s after the drop), so
+    // that meeting again rests on the sender announcing once its relay connection is back.
+    await sender.page.waitForTimeout(6000)
     await sender.context.setOffline(false)
     await expectCompleteAndLean(sender, receiver, 'sender offline')
     await expectOneInterruption({ sender: sender.page, receiver: receiver.page }, 'sender offline')

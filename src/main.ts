@@ -11,7 +11,11 @@ import {
 } from './lib/signalling/config.ts'
 import { parseRoomFragment } from './lib/signalling/link.ts'
 import { discoverPublicAddress } from './lib/signalling/nearby.ts'
-import { createPeerRoom, relayConnectionCount } from './lib/signalling/room.ts'
+import {
+  closeRelayConnections,
+  createPeerRoom,
+  relayConnectionCount,
+} from './lib/signalling/room.ts'
 import {
   createFaultInjector,
   createStorageFault,
@@ -63,8 +67,8 @@ const loadServedConfig = async (): Promise<ConfigOverrides> => {
 }
 
 /**
- * Test-only: lets the e2e tests damage a frame in flight, cut every peer connection, and make
- * storage run out once (enabled by the served config only). One injector for every room, so the
+ * Test-only: lets the e2e tests damage a frame in flight, cut every peer connection and relay
+ * connection, and make storage run out once (enabled by the served config only). One injector for every room, so the
  * hook reaches a peer whichever room it was met in.
  */
 const withFaultInjection = (
@@ -84,10 +88,16 @@ const withFaultInjection = (
   Object.assign(globalThis, {
     ferryTest: {
       corruptNextFrame: () => injector.corruptNextFrame(),
+      // Those that reached a peer: a drop leaves Trystero's pre-warmed offers alone (closing
+      // them too would leave it handing out dead offers until its pool expires them).
       closePeerConnections: () => {
-        for (const connection of connections) connection.close()
-        connections.clear()
+        for (const connection of connections) {
+          if (connection.remoteDescription === null) continue
+          connection.close()
+          connections.delete(connection)
+        }
       },
+      closeRelayConnections,
       failStorageOnceAt: (offsetBytes: number) => storage.failOnceAt(offsetBytes),
     },
   })

@@ -169,6 +169,14 @@ const announceIn = async (appId: string, roomId: string) => {
   }
 }
 
+/**
+ * Test-only (the e2e fault hooks): closes every relay connection, as a network drop would.
+ * Trystero opens them again by itself, once the browser is online.
+ */
+export const closeRelayConnections = (): void => {
+  for (const socket of relaySockets()) socket.close()
+}
+
 // Trystero types getRelaySockets as `any`; it returns a map of relay URL to WebSocket.
 const relaySockets = (): WebSocket[] =>
   Object.values((getRelaySockets as () => Record<string, WebSocket>)())
