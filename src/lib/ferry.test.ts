@@ -461,6 +461,19 @@ describe('interrupted transfers', () => {
   })
 })
 
+describe('connections that fail midway', () => {
+  it('announces once soon so that the device is tried again, without telling the person', async () => {
+    const world = await inBothRooms()
+    const link = world.roomWith(linkA.roomId)
+    link.events.onJoinFailed('p1', 'handshake timed out after 10000ms')
+    link.events.onJoinFailed('p2', 'handshake timed out after 10000ms')
+    world.runTimers()
+    expect(link.announced).toBe(1)
+    expect(world.nearby.announced).toBe(1)
+    expect(world.seen.notices).toEqual([])
+  })
+})
+
 describe('unreachable peers', () => {
   it('tells once per peer that a TURN server is needed, and never for a peer that connected', async () => {
     const { nearby, link, seen, meet } = await inBothRooms()

@@ -494,6 +494,9 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
           onJoinError: (detail) => {
             if (!membership.left) events.onNotice({ code: 'join-refused', detail })
           },
+          onJoinFailed: () => {
+            if (!membership.left) announcer.retrySoon()
+          },
           onPeerUnreachable: (peerId) => {
             if (membership.left || registry.has(peerId) || unreachableReported.has(peerId)) return
             unreachableReported.add(peerId)

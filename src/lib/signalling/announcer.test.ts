@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { createWaitAnnouncer, waitingAnnounceDelaysMs } from './announcer.ts'
+import {
+  createWaitAnnouncer,
+  retryDelayMs,
+  retryGapMs,
+  waitingAnnounceDelaysMs,
+} from './announcer.ts'
 
 /** A clock the test moves by hand; announcements are recorded with the time they were made. */
 const world = () => {
@@ -105,12 +110,29 @@ describe('announcing while a transfer waits for its device', () => {
     expect(announcedAtMs).toEqual([1000, 1500, ...scheduleMs.map((ms) => 1500 + ms)])
   })
 
+  it('retries a failed connection with one announcement soon, at most once in a while', () => {
+    const { announcer, announcedAtMs, advance } = world()
+    announcer.retrySoon()
+    announcer.retrySoon()
+    advance(retryDelayMs)
+    expect(announcedAtMs).toEqual([retryDelayMs])
+    // Failures in a burst: one announcement answers them all.
+    announcer.retrySoon()
+    advance(retryGapMs)
+    expect(announcedAtMs).toEqual([retryDelayMs])
+    announcer.retrySoon()
+    advance(retryGapMs)
+    expect(announcedAtMs).toEqual([retryDelayMs, retryGapMs + 2 * retryDelayMs])
+  })
+
   it('does nothing once stopped', () => {
     const { announcer, announcedAtMs, advance } = world()
     announcer.track('t1', true)
+    announcer.retrySoon()
     announcer.stop()
     announcer.track('t2', true)
     announcer.relaysReopened()
+    announcer.retrySoon()
     advance(120_000)
     expect(announcedAtMs).toEqual([])
   })

@@ -8,18 +8,30 @@
  * device that was offline missed the earlier ones). A device that reloads joins afresh and
  * announces by itself; an announcement never disturbs a connection being made.
  *
+ * Also, a connection that failed midway (Trystero's handshake timing out on a busy device) is tried
+ * again only when one of the two announces: one announcement soon after such a failure makes that
+ * seconds rather than a minute.
+ *
  * Bounded for relay etiquette: at most `waitingAnnounceDelaysMs.length` announcements per wait and
- * relay reconnection, after which Trystero's steady announcements carry on.
+ * relay reconnection, and one retry per `retryGapMs`, after which Trystero's steady announcements
+ * carry on.
  */
 
 /** Waits between announcements while a transfer waits: 1, 4, 11, 26 and 56 s after the drop. */
 export const waitingAnnounceDelaysMs: readonly number[] = [1000, 3000, 7000, 15_000, 30_000]
+
+/** A retry after a failed connection: announced this long after the failure... */
+export const retryDelayMs = 1000
+/** ...and at most once in this long, however many connections fail. */
+export const retryGapMs = 10_000
 
 export interface WaitAnnouncer {
   /** A transfer's latest state: whether it waits for its device to come back. */
   track(transferId: string, waiting: boolean): void
   /** More relay connections are open than before: announce at once if a transfer waits. */
   relaysReopened(): void
+  /** A connection with a device failed midway: announce once soon, so that it is tried again. */
+  retrySoon(): void
   stop(): void
 }
 
@@ -35,6 +47,7 @@ export const createWaitAnnouncer = (deps: WaitAnnouncerDeps): WaitAnnouncer => {
   let round = 0
   let scheduled = false
   let stopped = false
+  let retryPending = false
 
   const schedule = (own: number, step: number) => {
     const delay = waitingAnnounceDelaysMs[step]
@@ -76,6 +89,14 @@ export const createWaitAnnouncer = (deps: WaitAnnouncerDeps): WaitAnnouncer => {
       if (stopped || waiting.size === 0) return
       deps.announce()
       restart()
+    },
+    retrySoon: () => {
+      if (stopped || retryPending) return
+      retryPending = true
+      deps.setTimeout(() => {
+        if (!stopped) deps.announce()
+        deps.setTimeout(() => (retryPending = false), retryGapMs - retryDelayMs)
+      }, retryDelayMs)
     },
     stop: () => {
       stopped = true

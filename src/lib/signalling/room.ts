@@ -16,12 +16,12 @@ import {
 import type { ControlMessage, PeerPort } from '../transfer/types.ts'
 import { bulkChannelFor } from './bulk-channel.ts'
 import type { FerryConfig } from './config.ts'
+import { classifyJoinError } from './join-errors.ts'
 import { readConnectionDetails, type ConnectionDetails } from './connection-stats.ts'
 import type { SessionDescriptions } from './verification.ts'
 
 /** Trystero action names are at most 12 bytes. */
 const controlActionName = 'ctl'
-const unreachablePrefix = 'could not connect to peer'
 
 export interface PeerRoomEvents {
   /**
@@ -34,8 +34,13 @@ export interface PeerRoomEvents {
   onPeerLeave(peerId: string): void
   /** An unvalidated control message: the transfer core parses it. */
   onControl(peerId: string, raw: unknown): void
-  /** Trystero could not complete a join with a peer (wrong secret, failed handshake). */
+  /** Trystero refused a peer: it does not have the room's secret. */
   onJoinError(detail: string): void
+  /**
+   * A connection with a peer failed midway, for a reason that may pass (its handshake timed out on
+   * a busy device, or it dropped during the handshake): worth trying again soon.
+   */
+  onJoinFailed(peerId: string, detail: string): void
   /**
    * A peer answered through the relays, but no WebRTC route between the two devices worked (no
    * direct path, and no TURN server that both could use).
@@ -127,10 +132,10 @@ const joinPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents): Room =>
     roomId,
     {
       onJoinError: ({ error, peerId }) => {
-        // Trystero's words when descriptions were exchanged but no ICE candidate pair worked
-        // (node_modules/@trystero-p2p/core/dist/signal-handler.mjs, getSdpExchangeConnectionError).
-        if (error.startsWith(unreachablePrefix)) events.onPeerUnreachable(peerId)
-        else events.onJoinError(error)
+        const kind = classifyJoinError(error)
+        if (kind === 'unreachable') events.onPeerUnreachable(peerId)
+        else if (kind === 'refused') events.onJoinError(error)
+        else events.onJoinFailed(peerId, error)
       },
     },
   )
