@@ -11,11 +11,7 @@ import {
 } from './lib/signalling/config.ts'
 import { parseRoomFragment } from './lib/signalling/link.ts'
 import { discoverPublicAddress } from './lib/signalling/nearby.ts'
-import {
-  closeRelayConnections,
-  createPeerRoom,
-  relayConnectionCount,
-} from './lib/signalling/room.ts'
+import type { PeerRoom, PeerRoomEvents, PeerRoomOptions } from './lib/signalling/room.ts'
 import {
   createFaultInjector,
   createStorageFault,
@@ -71,10 +67,13 @@ const loadServedConfig = async (): Promise<ConfigOverrides> => {
  * connection, and make storage run out once (enabled by the served config only). One injector for every room, so the
  * hook reaches a peer whichever room it was met in.
  */
+type CreateRoom = (options: PeerRoomOptions, events: PeerRoomEvents) => PeerRoom
+
 const withFaultInjection = (
-  createRoom: typeof createPeerRoom,
+  createRoom: CreateRoom,
   storage: StorageFault,
-): typeof createPeerRoom => {
+  closeRelayConnections: () => void,
+): CreateRoom => {
   const injector = createFaultInjector()
   // Every peer connection this page makes, so that a test can cut them as a network drop would.
   const connections = new Set<RTCPeerConnection>()
@@ -124,7 +123,19 @@ const nearbyLookupTimeoutMs = 5000
 /** Which build this page runs (VITE_FERRY_BUILD_ID at build time), e.g. to tell versions apart. */
 const buildId = String(import.meta.env['VITE_FERRY_BUILD_ID'] ?? '') || 'dev'
 
+/**
+ * Signalling (room.ts, with Trystero) is loaded when the first room opens (a link in the address,
+ * or the nearby room once STUN has answered), not before the first paint: Trystero is a quarter
+ * of the app's code and makes an elliptic-curve key as it loads.
+ */
+const importSignalling = () => import('./lib/signalling/room.ts')
+type Signalling = Awaited<ReturnType<typeof importSignalling>>
+
 const start = async () => {
+  let signallingLoad: Promise<Signalling> | null = null
+  let signalling: Signalling | null = null
+  const loadSignalling = () =>
+    (signallingLoad ??= importSignalling().then((loaded) => (signalling = loaded)))
   const target = document.getElementById('app')
   if (!target) throw new Error('ferry: #app element missing')
   document.documentElement.dataset['build'] = buildId
@@ -132,16 +143,18 @@ const start = async () => {
   const launch = launchActionOf(new URL(location.href))
   if (launch) history.replaceState(null, '', withoutLaunchParams(new URL(location.href)))
 
+  // Not waited for before the first render: only finding devices needs it (ferry.start).
   const connectionSettings = createConnectionSettingsStore()
-  const [served, saved] = await Promise.all([
+  const configLoaded = Promise.all([
     loadServedConfig(),
     connectionSettings.load().then(savedSettingsOverrides),
-  ])
-  const config = resolveConfig(
-    buildTimeOverrides(import.meta.env),
-    served,
-    saved,
-    urlOverrides(new URL(location.href)),
+  ]).then(([served, saved]) =>
+    resolveConfig(
+      buildTimeOverrides(import.meta.env),
+      served,
+      saved,
+      urlOverrides(new URL(location.href)),
+    ),
   )
   const preferences = new PreferencesState(createPreferencesStore(localStorageOrNull()), () =>
     navigator.languages.length > 0 ? navigator.languages : [navigator.language],
@@ -160,17 +173,24 @@ const start = async () => {
     locks: 'locks' in navigator ? navigator.locks : null,
   })
   const resumeStore = createResumeStore()
-  const storageFault = config.testHooks ? createStorageFault() : null
+  /** Set from the config before ferry.start(), so before any room or sink is made. */
+  let storageFault: StorageFault | null = null
+  let roomMaker: CreateRoom | null = null
+  const createRoom = (loaded: Signalling): CreateRoom =>
+    (roomMaker ??=
+      storageFault !== null
+        ? withFaultInjection(loaded.createPeerRoom, storageFault, loaded.closeRelayConnections)
+        : loaded.createPeerRoom)
   const ferry = createFerry(
     {
-      config,
+      loadConfig: () => configLoaded,
       settings: createSettingsStore(),
       trustStore: createTrustStore(),
       loadCertificate: () => loadDeviceCertificate(),
-      discoverPublicAddress: () =>
+      discoverPublicAddress: (iceServers) =>
         discoverPublicAddress({
           createPeerConnection: (rtcConfig) => new RTCPeerConnection(rtcConfig),
-          iceServers: config.iceServers,
+          iceServers,
           timeoutMs: nearbyLookupTimeoutMs,
           setTimeout: (callback, ms) => setTimeout(callback, ms),
           clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
@@ -181,7 +201,7 @@ const start = async () => {
       },
       pageUrl: () => new URL(location.href),
       showRoomInAddress: (url) => history.replaceState(null, '', url),
-      createRoom: storageFault ? withFaultInjection(createPeerRoom, storageFault) : createPeerRoom,
+      createRoom: async (options, events) => createRoom(await loadSignalling())(options, events),
       createTransferManager,
       transferDeps: {
         createSink: (transferId, file) => {
@@ -197,7 +217,7 @@ const start = async () => {
         newId: newTransferId,
         nowMs: () => Date.now(),
       },
-      relayStatus: relayConnectionCount,
+      relayStatus: () => signalling?.relayConnectionCount() ?? { open: 0, total: 0, failed: 0 },
       setInterval: (callback, ms) => setInterval(callback, ms),
       setTimeout: (callback, ms) => setTimeout(callback, ms),
       clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
@@ -273,6 +293,8 @@ const start = async () => {
     text: (text) => stage([], text),
     failed: () => app.notify('error', shareFailedText()),
   })
+  const config = await configLoaded
+  if (config.testHooks) storageFault = createStorageFault()
   await ferry.start(parseRoomFragment(location.hash))
   if (launch?.kind === 'new-link' && !app.room) ferry.shareLink()
   // Opening another room's link in this tab switches rooms.

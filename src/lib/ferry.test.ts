@@ -12,7 +12,7 @@ import {
 } from './ferry.ts'
 import { createPeerRegistry } from './peer-registry.ts'
 import { maxRefusalsPerPeer, peerUnsolicitedBurst } from './protocol/limits.ts'
-import { resolveConfig } from './signalling/config.ts'
+import { resolveConfig, type FerryConfig } from './signalling/config.ts'
 import type { RoomLink } from './signalling/link.ts'
 import { nearbyRoom } from './signalling/nearby.ts'
 import type { PeerRoomEvents, PeerRoomOptions } from './signalling/room.ts'
@@ -164,7 +164,7 @@ const memoryTrustDeps = (): TrustStoreDeps => {
 }
 
 interface Setup {
-  config?: FerryDeps['config']
+  config?: FerryConfig
   /** Answers of discoverPublicAddress, in turn; the last one repeats. */
   addresses?: (string | null)[]
   trustDeps?: TrustStoreDeps
@@ -204,7 +204,7 @@ const setUp = (setup: Setup = {}) => {
   }
   const trustStore = createTrustStore(setup.trustDeps ?? memoryTrustDeps())
   const deps: FerryDeps = {
-    config: setup.config ?? stunConfig,
+    loadConfig: () => Promise.resolve(setup.config ?? stunConfig),
     settings: {
       loadIdentity: () => Promise.resolve({ name: 'Calm Heron' }),
       saveIdentity: () => Promise.resolve(),

@@ -118,18 +118,20 @@ export interface FerryEvents {
 }
 
 export interface FerryDeps {
-  config: FerryConfig
+  /** Relays, ICE servers and the rest (config.ts); read at start, not before the first render. */
+  loadConfig(): Promise<FerryConfig>
   settings: SettingsStore
   trustStore: TrustStore
   /** This device's certificate (storage/certificate.ts); loaded once, before any room opens. */
   loadCertificate(): Promise<DeviceCertificate | null>
   /** This network's public address, from STUN (signalling/nearby.ts); null when none answers. */
-  discoverPublicAddress(): Promise<string | null>
+  discoverPublicAddress(iceServers: RTCIceServer[]): Promise<string | null>
   deviceHints: DeviceHints
   pageUrl: () => URL
   /** Remembers the room in the address bar, so a reload stays in it. */
   showRoomInAddress(url: string): void
-  createRoom(options: PeerRoomOptions, events: PeerRoomEvents): PeerRoom
+  /** Joins a room; it may load the signalling code first (main.ts loads Trystero on first use). */
+  createRoom(options: PeerRoomOptions, events: PeerRoomEvents): PeerRoom | Promise<PeerRoom>
   createTransferManager(deps: TransferManagerDeps): TransferManager
   transferDeps: Omit<TransferManagerDeps, 'onEvent'>
   relayStatus(): RelayStatus
@@ -214,6 +216,12 @@ interface PeerState {
 
 export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
   let identity: Identity = { name: '', device: detectDeviceKind(deps.deviceHints) }
+  /** Known once start() has read it; nothing before start() needs it. */
+  let loadedConfig: FerryConfig | null = null
+  const config = (): FerryConfig => {
+    if (loadedConfig === null) throw new Error('ferry: the config is read by start()')
+    return loadedConfig
+  }
   let link: Membership | null = null
   let nearby: Membership | null = null
   let destroyed = false
@@ -476,8 +484,8 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     const membership: Membership = { kind, roomId, room: null, left: false }
     const create = () => {
       if (membership.left || destroyed) return
-      membership.room = deps.createRoom(
-        { config: deps.config, roomId, password, certificate },
+      const made = deps.createRoom(
+        { config: config(), roomId, password, certificate },
         {
           onPeerJoin: (peerId, port, descriptions) => {
             if (!membership.left) peerJoined(kind, peerId, port, descriptions)
@@ -502,10 +510,19 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
             unreachableReported.add(peerId)
             events.onNotice({
               code: 'peer-unreachable',
-              turnConfigured: hasTurnServer(deps.config.iceServers),
+              turnConfigured: hasTurnServer(config().iceServers),
             })
           },
         },
+      )
+      void Promise.resolve(made).then(
+        (room) => {
+          // Left while it was being made: leave it at once.
+          if (membership.left || destroyed) void room.leave()
+          else membership.room = room
+        },
+        // The signalling code would not load: no relay connects, and pollRelays says so.
+        () => undefined,
       )
     }
     if (certificateSettled) create()
@@ -546,14 +563,14 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
 
   const findNearby = async (generation: number) => {
     const current = () => !destroyed && generation === nearbyGeneration
-    if (stunServersOf(deps.config.iceServers).length === 0) {
+    const { appId, iceServers } = config()
+    if (stunServersOf(iceServers).length === 0) {
       events.onNearby({ state: 'unavailable', reason: 'no-stun-server' })
       return
     }
     events.onNearby({ state: 'checking' })
-    const address = await deps.discoverPublicAddress().catch(() => null)
-    const room =
-      address === null ? null : await nearbyRoom(deps.config.appId, address).catch(() => null)
+    const address = await deps.discoverPublicAddress(iceServers).catch(() => null)
+    const room = address === null ? null : await nearbyRoom(appId, address).catch(() => null)
     if (!current()) return
     if (room === null) {
       // Without an address we cannot tell which network this is: the old room may be stale.
@@ -600,6 +617,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
 
   return {
     start: async (roomLink) => {
+      loadedConfig = await deps.loadConfig()
       const loaded = await deps.loadCertificate().catch(() => null)
       certificate = loaded?.certificate ?? null
       certificatePersistent = loaded?.persistent ?? false

@@ -11,9 +11,8 @@ import {
 import { connectionFormOf, parseConnectionForm, type ConnectionForm } from './connection-form.ts'
 
 describe('config', () => {
-  it('defaults to public relays and STUN', () => {
-    expect(defaultConfig.relayUrls.length).toBeGreaterThan(3)
-    expect(defaultConfig.relayUrls.every((u) => u.startsWith('wss://'))).toBe(true)
+  it("defaults to Trystero's public relays (an empty list) and public STUN", () => {
+    expect(defaultConfig.relayUrls).toEqual([])
     expect(defaultConfig.iceServers.length).toBeGreaterThan(0)
   })
 

@@ -6,13 +6,15 @@
  * settings (storage/settings.ts) <- the page URL (`relays` query parameter, which travels inside
  * shared links).
  */
-import { defaultRelayUrls } from 'trystero'
-
 export interface FerryConfig {
   appId: string
-  /** Nostr relay WebSocket URLs. */
+  /**
+   * Nostr relay WebSocket URLs, all used at once; empty: Trystero's list of public relays, of which
+   * a room uses `relayRedundancy`. (Trystero itself is loaded after the first paint, so its list is
+   * not named here.)
+   */
   relayUrls: string[]
-  /** How many of relayUrls a room uses at once. */
+  /** How many of Trystero's public relays a room uses at once. */
   relayRedundancy: number
   iceServers: RTCIceServer[]
   /** 'relay' sends everything through a TURN server of iceServers (hides addresses; tests TURN). */
@@ -46,7 +48,7 @@ export const defaultIceServers: RTCIceServer[] = [
 
 export const defaultConfig: FerryConfig = {
   appId: defaultAppId,
-  relayUrls: defaultRelayUrls,
+  relayUrls: [],
   relayRedundancy: defaultRelayRedundancy,
   iceServers: defaultIceServers,
   iceTransportPolicy: 'all',

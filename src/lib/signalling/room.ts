@@ -1,12 +1,12 @@
 /**
  * A Trystero room seen as a set of peers, each with a control lane (a Trystero action carrying small
  * JSON messages) and a bulk lane (our own negotiated data channel). The only module that imports
- * Trystero, with config.ts.
+ * Trystero; main.ts loads it after the first paint, so Trystero (and the elliptic-curve key it makes
+ * on load) stays off the critical path.
  */
 import { libName, sha1, toJson } from '@trystero-p2p/core'
 import {
   createEvent,
-  defaultRelayUrls,
   getRelaySockets,
   joinRoom,
   selfId,
@@ -79,11 +79,11 @@ export interface PeerRoomOptions {
 }
 
 /**
- * With the default relay list Trystero picks `redundancy` of them (shuffled by app id, so every
- * device picks the same ones); a list that was configured on purpose is used whole.
+ * With no relays configured Trystero picks `redundancy` of its public ones (shuffled by app id, so
+ * every device picks the same ones); a list that was configured on purpose is used whole.
  */
 const relayConfigFor = (config: FerryConfig) =>
-  config.relayUrls === defaultRelayUrls
+  config.relayUrls.length === 0
     ? { redundancy: config.relayRedundancy }
     : { urls: config.relayUrls }
 
