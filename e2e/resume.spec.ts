@@ -120,54 +120,62 @@ const expectCompleteAndLean = async (sender: Device, receiver: Device, label: st
   expect(bytesSent).toBeLessThan(1.2 * fileBytes)
 }
 
+/**
+ * A 200 MiB transfer is cut at about half by `drop`; it must go on by itself once the devices meet
+ * again, arrive identical, and send little twice.
+ */
+const resumesAfter = async (
+  browser: Parameters<typeof Device.open>[0],
+  testInfo: TestInfo,
+  label: string,
+  drop: (sender: Device) => Promise<void>,
+) => {
+  const { dir, source, sender, receiver, receiverName } = await setUp(browser, testInfo)
+  await sendUntilHalf(sender, receiver, receiverName, source.path)
+  await watchStates(sender.page, 'send')
+  await watchStates(receiver.page, 'receive')
+  await drop(sender)
+  await expectCompleteAndLean(sender, receiver, label)
+  await expectOneInterruption({ sender: sender.page, receiver: receiver.page }, label)
+  await saveAndCompare(receiver, [source], dir)
+  await rm(source.path)
+  await Promise.all([sender.close(), receiver.close()])
+}
+
 test.describe('resume @resume', () => {
   test('a transfer whose connection is cut at half goes on once the devices meet again @resume', async ({
     browser,
   }, testInfo) => {
     test.setTimeout(900_000)
-    const { dir, source, sender, receiver, receiverName } = await setUp(browser, testInfo)
-    await sendUntilHalf(sender, receiver, receiverName, source.path)
-    await watchStates(sender.page, 'send')
-    await watchStates(receiver.page, 'receive')
-    // Both devices stay online and in the room: only their WebRTC connection goes.
-    await sender.page.evaluate(() =>
-      (globalThis as unknown as { ferryTest: FerryTestHooks }).ferryTest.closePeerConnections(),
-    )
-    await expectCompleteAndLean(sender, receiver, 'connection cut')
-    await expectOneInterruption({ sender: sender.page, receiver: receiver.page }, 'connection cut')
-    await saveAndCompare(receiver, [source], dir)
-    await rm(source.path)
-    await Promise.all([sender.close(), receiver.close()])
+    await resumesAfter(browser, testInfo, 'connection cut', async (sender) => {
+      // Both devices stay online and in the room: only their WebRTC connection goes.
+      await sender.page.evaluate(() =>
+        (globalThis as unknown as { ferryTest: FerryTestHooks }).ferryTest.closePeerConnections(),
+      )
+    })
   })
 
   test('a transfer whose sender goes offline at half goes on once it is back @resume', async ({
     browser,
   }, testInfo) => {
     test.setTimeout(900_000)
-    const { dir, source, sender, receiver, receiverName } = await setUp(browser, testInfo)
-    await sendUntilHalf(sender, receiver, receiverName, source.path)
-    await watchStates(sender.page, 'send')
-    await watchStates(receiver.page, 'receive')
-    await sender.context.setOffline(true)
-    // Chromium's offline emulation refuses new connections but keeps those already open, the
-    // relay's WebSocket and the WebRTC connection on loopback, so the hooks close them, as a real
-    // network drop would. Trystero opens the relay connection again once the page is online.
-    await sender.page.evaluate(() => {
-      const hooks = (globalThis as unknown as { ferryTest: FerryTestHooks }).ferryTest
-      hooks.closePeerConnections()
-      hooks.closeRelayConnections()
+    await resumesAfter(browser, testInfo, 'sender offline', async (sender) => {
+      await sender.context.setOffline(true)
+      // Chromium's offline emulation refuses new connections but keeps those already open, the
+      // relay's WebSocket and the WebRTC connection on loopback, so the hooks close them, as a
+      // real network drop would. Trystero opens the relay connection again once it is online.
+      await sender.page.evaluate(() => {
+        const hooks = (globalThis as unknown as { ferryTest: FerryTestHooks }).ferryTest
+        hooks.closePeerConnections()
+        hooks.closeRelayConnections()
+      })
+      await expect(sender.transfer('send')).toHaveAttribute('data-state', 'interrupted')
+      await expect(sender.page.getByTestId('relay-status')).toHaveText('Connecting to relays…')
+      // An outage that outlasts the receiver's first announcements (1 and 4 s after the drop), so
+      // that meeting again rests on the sender announcing once its relay connection is back.
+      await sender.page.waitForTimeout(6000)
+      await sender.context.setOffline(false)
     })
-    await expect(sender.transfer('send')).toHaveAttribute('data-state', 'interrupted')
-    await expect(sender.page.getByTestId('relay-status')).toHaveText('Connecting to relays…')
-    // An outage that outlasts the receiver's first announcements (1 and 4 s after the drop), so
-    // that meeting again rests on the sender announcing once its relay connection is back.
-    await sender.page.waitForTimeout(6000)
-    await sender.context.setOffline(false)
-    await expectCompleteAndLean(sender, receiver, 'sender offline')
-    await expectOneInterruption({ sender: sender.page, receiver: receiver.page }, 'sender offline')
-    await saveAndCompare(receiver, [source], dir)
-    await rm(source.path)
-    await Promise.all([sender.close(), receiver.close()])
   })
 
   test('a receiver reloaded at half offers to resume, and goes on from what it kept @resume', async ({
