@@ -5,14 +5,7 @@
  * on load) stays off the critical path.
  */
 import { libName, sha1, toJson } from '@trystero-p2p/core'
-import {
-  createEvent,
-  getRelaySockets,
-  joinRoom,
-  selfId,
-  type JsonValue,
-  type Room,
-} from 'trystero'
+import { createEvent, getRelaySockets, joinRoom, selfId, type JsonValue, type Room } from 'trystero'
 import type { ControlMessage, PeerPort } from '../transfer/types.ts'
 import { bulkChannelFor } from './bulk-channel.ts'
 import type { FerryConfig } from './config.ts'

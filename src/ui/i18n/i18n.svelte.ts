@@ -21,6 +21,7 @@ const loaders: Record<Exclude<Locale, 'en'>, () => Promise<Catalog>> = {
  * keyed by their arguments.
  */
 const sharedFormatters = (): Formatters => {
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache, never rendered
   const made = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules>()
   const once = <T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules>(
     kind: string,
