@@ -90,6 +90,7 @@ const emptyForm: ConnectionForm = {
 
 describe('connection settings form', () => {
   it('an empty form overrides nothing', () => {
+    expect(connectionFormOf({})).toEqual(emptyForm)
     expect(parseConnectionForm(emptyForm)).toEqual({ ok: true, overrides: {} })
   })
 
