@@ -51,6 +51,13 @@ export const serverUrl = (
   return url
 }
 
+/**
+ * The names of the devices open in this worker. Names are random (30 × 30 of them), so eight
+ * devices share one about one run in thirty; the tests find devices by name, so a device that
+ * draws a name already open is renamed through the app, as a person would.
+ */
+const openNames = new Set<string>()
+
 export class Device {
   constructor(
     readonly context: BrowserContext,
@@ -84,7 +91,22 @@ export class Device {
     }
     await page.goto(url)
     await expect(page.getByTestId('my-name')).toBeVisible()
-    return new Device(context, page)
+    const device = new Device(context, page)
+    const drawn = await device.name()
+    let name = drawn
+    for (let suffix = 2; openNames.has(name); suffix++) name = `${drawn} ${suffix}`
+    if (name !== drawn) await device.rename(name)
+    openNames.add(name)
+    context.on('close', () => openNames.delete(name))
+    return device
+  }
+
+  /** Renames this device through the header's Rename form. */
+  async rename(name: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'Rename' }).click()
+    await this.page.getByLabel('Device name').fill(name)
+    await this.page.getByRole('button', { name: 'Save' }).click()
+    await expect(this.page.getByTestId('my-name')).toHaveText(name)
   }
 
   name(): Promise<string> {
