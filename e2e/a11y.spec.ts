@@ -132,6 +132,8 @@ test.describe('previews and history @a11y', () => {
     await b.page.reload()
     await expect(b.page.getByTestId('history-empty')).toBeVisible()
     await expect(known).toBeVisible()
+    // Forgotten while connected, it stays forgotten: meeting it again would remember it anew.
+    await expect(b.peer(aName)).toBeVisible()
     await known.getByRole('button', { name: `Forget ${aName}` }).click()
     await expect(known).toHaveCount(0)
     await Promise.all([a.close(), b.close()])

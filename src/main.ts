@@ -229,6 +229,10 @@ const start = async () => {
         app.events.onPeer(peer)
         transferHistory.observePeer(peer)
       },
+      onPeerGone: (peerId) => {
+        app.events.onPeerGone(peerId)
+        transferHistory.peerGone(peerId)
+      },
       onTransfer: (transfer) => {
         app.events.onTransfer(transfer)
         transferHistory.observeTransfer(transfer, app.peerName(transfer.peerId))

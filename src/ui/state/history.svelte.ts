@@ -80,8 +80,16 @@ export class HistoryState {
     this.#show(await this.#store.clear())
   }
 
+  /** A peer left: when it comes back, it is remembered again, even if it was forgotten. */
+  peerGone(peerId: string): void {
+    this.#peers.delete(peerId)
+  }
+
+  /**
+   * Forgets a device and its transfers. One still connected stays forgotten while it is: only a
+   * change of its name or kind, or meeting it again, remembers it.
+   */
   async forget(key: string): Promise<void> {
-    for (const [peerId, peer] of this.#peers) if (peer.key === key) this.#peers.delete(peerId)
     this.#show(await this.#store.forgetDevice(key))
   }
 
