@@ -40,7 +40,9 @@ test.describe('nearby devices @nearby', () => {
     await Promise.all([a.close(), b.close()])
   })
 
-  test('both devices show the same verification code @nearby', async ({ browser }) => {
+  test('both devices show the same verification code, which also tells two of one name apart @nearby', async ({
+    browser,
+  }) => {
     const { a, b, aName, bName } = await nearbyPair(browser)
     const onA = await a.verificationCode(bName)
     const onB = await b.verificationCode(aName)
@@ -49,6 +51,14 @@ test.describe('nearby devices @nearby', () => {
     // Emoji for the eye, and each one's word, which is what a screen reader reads.
     for (const word of onA.words.split(' ')) expect(onA.shown).toContain(word)
     expect(onA.shown).toMatch(/\p{Extended_Pictographic}/u)
+
+    // Two devices with one name: each card says which code tells this one apart.
+    await expect(a.peer(bName).getByTestId('same-name')).toHaveCount(0)
+    await b.rename(aName)
+    await expect(a.peer(aName).getByTestId('same-name')).toHaveText(
+      `Another device here is also called ${aName}: this one shows ${onA.words} under Verify.`,
+    )
+    await expect(b.peer(aName).getByTestId('same-name')).toContainText(onB.words)
     await Promise.all([a.close(), b.close()])
   })
 

@@ -53,6 +53,9 @@ export const de = {
   'peer.send': 'Senden',
   'peer.readingFolder': 'Ordner wird gelesen…',
   'peer.dropHint': 'oder Dateien und Ordner hierher ziehen',
+  'peer.sameName':
+    'Ein anderes Gerät hier heißt auch {name}: dieses zeigt unter „Überprüfen“ {code}.',
+  'peer.sameNameNoCode': 'Ein anderes Gerät hier heißt auch {name}.',
 
   'verify.summary': 'Überprüfen',
   'verify.compare':

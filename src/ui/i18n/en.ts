@@ -59,6 +59,8 @@ export const en = {
   'peer.send': 'Send',
   'peer.readingFolder': 'Reading the folder…',
   'peer.dropHint': 'or drop files or folders here',
+  'peer.sameName': 'Another device here is also called {name}: this one shows {code} under Verify.',
+  'peer.sameNameNoCode': 'Another device here is also called {name}.',
 
   // Verification
   'verify.summary': 'Verify',

@@ -52,6 +52,9 @@ export const fr = {
   'peer.send': 'Envoyer',
   'peer.readingFolder': 'Lecture du dossier…',
   'peer.dropHint': 'ou déposez des fichiers ou des dossiers ici',
+  'peer.sameName':
+    'Un autre appareil ici s’appelle aussi {name} : celui-ci affiche {code} sous « Vérifier ».',
+  'peer.sameNameNoCode': 'Un autre appareil ici s’appelle aussi {name}.',
 
   'verify.summary': 'Vérifier',
   'verify.compare':
