@@ -62,13 +62,13 @@ const loadServedConfig = async (): Promise<ConfigOverrides> => {
   }
 }
 
-/**
- * Test-only: lets the e2e tests damage a frame in flight, cut every peer connection and relay
- * connection, and make storage run out once (enabled by the served config only). One injector for every room, so the
- * hook reaches a peer whichever room it was met in.
- */
 type CreateRoom = (options: PeerRoomOptions, events: PeerRoomEvents) => PeerRoom
 
+/**
+ * Test-only: lets the e2e tests damage a frame in flight, cut every peer connection and relay
+ * connection, and make storage run out once (enabled by the served config only). One injector for
+ * every room, so the hook reaches a peer whichever room it was met in.
+ */
 const withFaultInjection = (
   createRoom: CreateRoom,
   storage: StorageFault,
