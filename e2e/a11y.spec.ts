@@ -22,21 +22,28 @@ const expectNoViolations = async (page: Page, state: string): Promise<void> => {
 }
 
 test.describe('accessibility @a11y', () => {
-  test('empty page and settings have no axe violations, at 360 px too @a11y', async ({
+  test('empty page, settings and history have no axe violations, at 360 px too @a11y', async ({
     browser,
   }) => {
     const device = await Device.open(browser)
     const { page } = device
     await expect(page.getByTestId('no-peers')).toBeVisible()
     await expectNoViolations(page, 'empty')
-    await page.getByTestId('theme').focus()
+    await device.openSettings()
+    // The folded connection settings too.
+    await page.getByTestId('connection-settings').getByText('Connection settings').click()
     await expectNoViolations(page, 'settings')
+    await device.openHistory()
+    await expectNoViolations(page, 'history')
+    await device.closeView()
     await page.setViewportSize({ width: 360, height: 740 })
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     )
     expect(overflow, 'horizontal overflow at 360 px').toBe(0)
     await expectNoViolations(page, 'empty at 360 px')
+    await device.openSettings()
+    await expectNoViolations(page, 'settings at 360 px')
     await device.close()
   })
 
@@ -91,7 +98,8 @@ test.describe('previews and history @a11y', () => {
   }) => {
     test.setTimeout(240_000)
     const { a, b, aName, bName } = await connectPair(browser)
-    await expect(a.page.getByTestId('history-empty')).toBeVisible()
+    await (await a.openHistory()).getByTestId('history-empty').waitFor()
+    await a.closeView()
     await a
       .peer(bName)
       .getByTestId('file-input')
@@ -111,6 +119,8 @@ test.describe('previews and history @a11y', () => {
     await offer.getByRole('button', { name: 'Accept' }).click()
     await expect(b.transfer('receive')).toHaveAttribute('data-state', 'complete')
     await expect(a.transfer('send')).toHaveAttribute('data-state', 'complete')
+    await a.openHistory()
+    await b.openHistory()
     const sent = a.page.getByTestId('history-entry')
     await expect(sent).toHaveCount(1)
     await expect(sent).toHaveAttribute('data-direction', 'send')
@@ -124,12 +134,14 @@ test.describe('previews and history @a11y', () => {
 
     // Kept across a reload, with the device it was with.
     await b.page.reload()
+    await b.openHistory()
     await expect(b.page.getByTestId('history-entry')).toContainText('sunset.png')
     const known = b.page.locator(`[data-testid="known-device"][data-name="${aName}"]`)
     await expect(known).toBeVisible()
     await b.page.getByTestId('clear-history').click()
     await expect(b.page.getByTestId('history-empty')).toBeVisible()
     await b.page.reload()
+    await b.openHistory()
     await expect(b.page.getByTestId('history-empty')).toBeVisible()
     await expect(known).toBeVisible()
     // Forgotten while connected, it stays forgotten: meeting it again would remember it anew.
@@ -150,6 +162,7 @@ test.describe('look and language @a11y', () => {
     const background = () =>
       page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)
     const light = await background()
+    await device.openSettings()
     await page.getByLabel('Theme').selectOption('dark')
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
     const dark = await background()
@@ -162,6 +175,7 @@ test.describe('look and language @a11y', () => {
     expect(await background()).toBe(dark)
     await page.unroute(/\/assets\/index-[^/]+\.js$/)
     await page.reload()
+    await device.openSettings()
     await expect(page.getByLabel('Theme')).toHaveValue('dark')
     await page.getByLabel('Theme').selectOption('system')
     await expect(page.locator('html')).not.toHaveAttribute('data-theme', /./)
@@ -174,14 +188,19 @@ test.describe('look and language @a11y', () => {
   }) => {
     const device = await Device.open(browser)
     const { page } = device
+    await device.openSettings()
     await page.getByLabel('Language').selectOption('de')
     await expect(page.locator('html')).toHaveAttribute('lang', 'de')
     await expect(page.getByRole('heading', { name: 'Einstellungen', exact: true })).toBeVisible()
+    await device.closeView()
     await expect(page.getByRole('button', { name: 'Link teilen' })).toBeVisible()
+    await expect(page.getByRole('button', { name: 'Einstellungen', exact: true })).toBeVisible()
     await page.reload()
     await expect(page.getByRole('heading', { name: 'Geräte', exact: true })).toBeVisible()
-    await expect(page.getByLabel('Sprache')).toHaveValue('de')
     await expectNoViolations(page, 'German')
+    await device.openSettings()
+    await expect(page.getByLabel('Sprache')).toHaveValue('de')
+    await expectNoViolations(page, 'German settings')
     await page.getByLabel('Sprache').selectOption('auto')
     await expect(page.getByRole('heading', { name: 'Settings', exact: true })).toBeVisible()
     await expect(page.locator('html')).toHaveAttribute('lang', 'en')

@@ -103,6 +103,7 @@ export class Device {
 
   /** Renames this device through the header's Rename form. */
   async rename(name: string): Promise<void> {
+    await this.closeView()
     await this.page.getByRole('button', { name: 'Rename' }).click()
     await this.page.getByLabel('Device name').fill(name)
     await this.page.getByRole('button', { name: 'Save' }).click()
@@ -115,6 +116,7 @@ export class Device {
 
   /** Makes a private room and returns its link. */
   async shareLink(): Promise<string> {
+    await this.closeView()
     await this.page.getByRole('button', { name: 'Share a link' }).click()
     const link = this.page.getByTestId('room-link')
     await expect(link).toHaveValue(/#room=/)
@@ -136,11 +138,41 @@ export class Device {
 
   /** Opens a peer's "Verify" disclosure and reads the code it shows. */
   async verificationCode(peerName: string): Promise<{ words: string; shown: string }> {
+    await this.closeView()
     const verify = this.peer(peerName).getByTestId('verify')
     await verify.locator('summary').click()
     const code = verify.getByTestId('verification-code')
     await expect(code).toBeVisible()
     return { words: (await code.getAttribute('data-words')) ?? '', shown: await code.innerText() }
+  }
+
+  /** Settings, opened from the header's icon button if not open yet: its dialog. */
+  async openSettings(): Promise<Locator> {
+    return this.openView('settings')
+  }
+
+  /** History, opened from the header's icon button if not open yet: its dialog. */
+  async openHistory(): Promise<Locator> {
+    return this.openView('history')
+  }
+
+  /** Closes Settings or History, if one is open, with Escape (as a person would). */
+  async closeView(): Promise<void> {
+    const open = this.page.locator('[data-testid$="-view"][open]')
+    if ((await open.count()) === 0) return
+    await this.page.keyboard.press('Escape')
+    await expect(open).toHaveCount(0)
+  }
+
+  private async openView(view: 'settings' | 'history'): Promise<Locator> {
+    const dialog = this.page.getByTestId(`${view}-view`)
+    if (!(await dialog.isVisible())) {
+      await this.closeView()
+      // By test id: the button's name changes with the language.
+      await this.page.getByTestId(`open-${view}`).click()
+    }
+    await expect(dialog).toBeVisible()
+    return dialog
   }
 
   transfer(direction: 'send' | 'receive'): Locator {

@@ -16,6 +16,7 @@ test.describe('@share', () => {
     const { a, b, bName } = await connectPair(browser)
     try {
       await expect(b.page).toHaveTitle('Ferry')
+      await b.openSettings()
       const toggle = b.page.getByTestId('notify-on-offer')
       await expect(toggle).not.toBeChecked()
       // Playwright's browser denies notifications until a test grants them: the setting says so,
@@ -25,6 +26,7 @@ test.describe('@share', () => {
       await expect(toggle).toBeEnabled()
       await toggle.check()
       await expect(toggle).toBeChecked()
+      await b.closeView()
 
       await a.sendFiles(bName, [source])
       await expect(b.page).toHaveTitle('(1) Ferry')
@@ -33,6 +35,7 @@ test.describe('@share', () => {
 
       // The choice is kept: after a reload the setting is still on.
       await b.page.reload()
+      await b.openSettings()
       await expect(b.page.getByTestId('notify-on-offer')).toBeChecked()
     } finally {
       await Promise.all([a.close(), b.close()])

@@ -31,6 +31,7 @@ const useTurnFromSettings = async (device: Device) => {
   } | null
   if (!turn) throw new Error('ferry e2e: coturn is not installed (apt-get install coturn)')
   const page = device.page
+  await device.openSettings()
   const settings = page.getByTestId('connection-settings')
   await settings.getByText('Connection settings').click()
   // Refused first: a malformed address, and TURN without credentials.
@@ -111,6 +112,7 @@ test.describe('TURN @turn', () => {
     await useTurnFromSettings(a)
     await useTurnFromSettings(b)
     // Saved settings come back into the form.
+    await a.openSettings()
     await a.page.getByTestId('connection-settings').getByText('Connection settings').click()
     await expect(a.page.getByLabel('Username')).toHaveValue('test')
     await expect(a.page.getByLabel('Send everything through the TURN server')).toBeChecked()
@@ -122,11 +124,13 @@ test.describe('TURN @turn', () => {
     await expect(b.peer(aName)).toBeVisible({ timeout: 60_000 })
     await expect(await routeTo(b, aName)).toHaveAttribute('data-route', 'relayed')
     // Reset: the defaults of this server (no ICE servers) are back after a restart.
+    await a.openSettings()
     const settings = a.page.getByTestId('connection-settings')
     await settings.getByRole('button', { name: 'Reset to defaults' }).click()
     await expect(settings.getByTestId('connection-status')).toContainText('Back to the defaults.')
     await expect(a.page.getByLabel('Username')).toHaveValue('')
     await a.page.reload()
+    await a.openSettings()
     await a.page.getByTestId('connection-settings').getByText('Connection settings').click()
     await expect(a.page.getByLabel('Addresses (one per line)')).toHaveValue('')
     await Promise.all([a.close(), b.close()])

@@ -1,5 +1,5 @@
 /** Sizes, rates, percentages and times for people, through Intl in the language the UI speaks. */
-import { i18n } from './i18n/i18n.svelte.ts'
+import { i18n, t } from './i18n/i18n.svelte.ts'
 
 const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const
 const formatters = new Map<string, Intl.NumberFormat>()
@@ -27,6 +27,8 @@ const formatScaled = (bytes: number, perSecond: boolean): string => {
     value /= 1000
     index += 1
   }
+  // Plain bytes need the language's plural ("0 bytes", "1 byte"): Intl's short unit has none.
+  if (index === 0 && !perSecond) return t('size.bytes', { count: Math.round(value) })
   const unit = `${units[index] ?? 'byte'}${perSecond ? '-per-second' : ''}`
   return formatter(i18n.locale, unit, index === 0 ? 0 : value < 10 ? 1 : 0).format(value)
 }

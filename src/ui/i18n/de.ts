@@ -4,10 +4,18 @@ import type { Catalog } from './en.ts'
 export const de = {
   'app.skipToContent': 'Zum Inhalt springen',
   'app.anotherDevice': 'Ein anderes Gerät',
+  'app.close': 'Schließen',
+  'app.settingsOpen': 'Einstellungen',
+  'app.historyOpen': 'Verlauf',
+  'size.bytes': '{count, plural, one {# Byte} other {# Byte}}',
+  'offer.queue': '{count, plural, one {# Angebot wartet} other {# Angebote warten}}',
+  'settings.displayHeading': 'Sprache und Aussehen',
+  'settings.trustHeading': 'Vertrauen',
 
   'header.deviceName': 'Gerätename',
   'header.save': 'Speichern',
   'header.rename': 'Umbenennen',
+  'header.thisDeviceShort': 'Dieses Gerät',
   'header.thisDevice': 'Dieses Gerät: {device},',
   'header.relaysConnected': '{count, plural, one {# Relay verbunden} other {# Relays verbunden}}',
   'header.relaysConnecting': 'Verbinde mit Relays…',
@@ -89,6 +97,9 @@ export const de = {
 
   'offer.heading':
     '{name} möchte dir {count, plural, one {eine Datei} other {# Dateien}} senden ({size})',
+  'offer.trusted': 'Ein vertrautes Gerät ✓',
+  'offer.unverified': 'Nicht überprüft: sein Code ist {code}',
+  'offer.unverifiedNoCode': 'Nicht überprüft',
   'offer.previews': 'Vorschau',
   'offer.more': 'und {count} weitere',
   'offer.noSpace': 'Das braucht {needed}, aber Ferry hat auf diesem Gerät nur {free} frei.',
@@ -167,6 +178,7 @@ export const de = {
     'Dieser Browser kann das Gerätezertifikat von Ferry nicht behalten. Das Vertrauen anderer Geräte in dieses gilt daher nur für diesen Besuch.',
 
   'history.heading': 'Verlauf',
+  'history.transfersHeading': 'Gesendet und empfangen',
   'history.empty': 'Noch nichts gesendet oder empfangen.',
   'history.to': 'An {name}',
   'history.from': 'Von {name}',

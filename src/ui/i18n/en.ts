@@ -6,11 +6,19 @@ export const en = {
   // Whole page
   'app.skipToContent': 'Skip to content',
   'app.anotherDevice': 'Another device',
+  'app.close': 'Close',
+  'app.settingsOpen': 'Settings',
+  'app.historyOpen': 'History',
+  'size.bytes': '{count, plural, one {# byte} other {# bytes}}',
+  'offer.queue': '{count, plural, one {# offer waiting} other {# offers waiting}}',
+  'settings.displayHeading': 'Language and look',
+  'settings.trustHeading': 'Trust',
 
   // Header
   'header.deviceName': 'Device name',
   'header.save': 'Save',
   'header.rename': 'Rename',
+  'header.thisDeviceShort': 'This device',
   'header.thisDevice': 'This device: {device},',
   'header.relaysConnected': '{count, plural, one {# relay connected} other {# relays connected}}',
   'header.relaysConnecting': 'Connecting to relays…',
@@ -95,6 +103,9 @@ export const en = {
   // Incoming offer
   'offer.heading':
     '{name} wants to send you {count, plural, one {a file} other {# files}} ({size})',
+  'offer.trusted': 'A trusted device ✓',
+  'offer.unverified': 'Not verified: its code is {code}',
+  'offer.unverifiedNoCode': 'Not verified',
   'offer.previews': 'Previews',
   'offer.more': 'and {count} more',
   'offer.noSpace': 'This needs {needed}, but only {free} is free for Ferry on this device.',
@@ -178,6 +189,7 @@ export const en = {
 
   // History
   'history.heading': 'History',
+  'history.transfersHeading': 'Sent and received',
   'history.empty': 'Nothing sent or received yet.',
   'history.to': 'To {name}',
   'history.from': 'From {name}',

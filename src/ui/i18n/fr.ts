@@ -4,10 +4,18 @@ import type { Catalog } from './en.ts'
 export const fr = {
   'app.skipToContent': 'Aller au contenu',
   'app.anotherDevice': 'Un autre appareil',
+  'app.close': 'Fermer',
+  'app.settingsOpen': 'Réglages',
+  'app.historyOpen': 'Historique',
+  'size.bytes': '{count, plural, one {# octet} other {# octets}}',
+  'offer.queue': '{count, plural, one {# envoi en attente} other {# envois en attente}}',
+  'settings.displayHeading': 'Langue et apparence',
+  'settings.trustHeading': 'Confiance',
 
   'header.deviceName': 'Nom de l’appareil',
   'header.save': 'Enregistrer',
   'header.rename': 'Renommer',
+  'header.thisDeviceShort': 'Cet appareil',
   'header.thisDevice': 'Cet appareil : {device},',
   'header.relaysConnected': '{count, plural, one {# relais connecté} other {# relais connectés}}',
   'header.relaysConnecting': 'Connexion aux relais…',
@@ -88,6 +96,9 @@ export const fr = {
 
   'offer.heading':
     '{name} veut vous envoyer {count, plural, one {un fichier} other {# fichiers}} ({size})',
+  'offer.trusted': 'Un appareil de confiance ✓',
+  'offer.unverified': 'Non vérifié : son code est {code}',
+  'offer.unverifiedNoCode': 'Non vérifié',
   'offer.previews': 'Aperçus',
   'offer.more': 'et {count} de plus',
   'offer.noSpace': 'Il faut {needed}, mais Ferry ne dispose que de {free} sur cet appareil.',
@@ -166,6 +177,7 @@ export const fr = {
     'Ce navigateur ne peut pas conserver le certificat d’appareil de Ferry : la confiance des autres appareils envers celui-ci ne vaut donc que pour cette visite.',
 
   'history.heading': 'Historique',
+  'history.transfersHeading': 'Envoyés et reçus',
   'history.empty': 'Rien d’envoyé ni de reçu pour l’instant.',
   'history.to': 'À {name}',
   'history.from': 'De {name}',
