@@ -9,7 +9,7 @@ export const de = {
   'app.historyOpen': 'Verlauf',
   'size.bytes': '{count, plural, one {# Byte} other {# Byte}}',
   'offer.queue': '{count, plural, one {# Angebot wartet} other {# Angebote warten}}',
-  'settings.displayHeading': 'Sprache und Aussehen',
+  'settings.displayHeading': 'Anzeige',
   'settings.trustHeading': 'Vertrauen',
 
   'header.deviceName': 'Gerätename',

@@ -11,7 +11,7 @@ export const en = {
   'app.historyOpen': 'History',
   'size.bytes': '{count, plural, one {# byte} other {# bytes}}',
   'offer.queue': '{count, plural, one {# offer waiting} other {# offers waiting}}',
-  'settings.displayHeading': 'Language and look',
+  'settings.displayHeading': 'Display',
   'settings.trustHeading': 'Trust',
 
   // Header

@@ -9,7 +9,7 @@ export const fr = {
   'app.historyOpen': 'Historique',
   'size.bytes': '{count, plural, one {# octet} other {# octets}}',
   'offer.queue': '{count, plural, one {# envoi en attente} other {# envois en attente}}',
-  'settings.displayHeading': 'Langue et apparence',
+  'settings.displayHeading': 'Affichage',
   'settings.trustHeading': 'Confiance',
 
   'header.deviceName': 'Nom de l’appareil',
