@@ -109,8 +109,10 @@ test.describe('nearby devices @nearby', () => {
     )
 
     // One click forgets it; the next offer waits for an answer again.
+    await receiver.openSettings()
     await trusted.getByRole('button', { name: `Forget ${senderName}` }).click()
     await expect(receiver.page.getByTestId('no-trusted')).toBeVisible()
+    await receiver.closeView()
     await expect(card).toHaveAttribute('data-trusted', 'false')
     await sender.sendFiles(receiverName, [source.path])
     await expect(receiver.page.getByTestId('offer')).toContainText(
