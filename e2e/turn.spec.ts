@@ -126,6 +126,7 @@ test.describe('TURN @turn', () => {
     // Reset: the defaults of this server (no ICE servers) are back after a restart.
     await a.openSettings()
     const settings = a.page.getByTestId('connection-settings')
+    await settings.getByText('Connection settings').click()
     await settings.getByRole('button', { name: 'Reset to defaults' }).click()
     await expect(settings.getByTestId('connection-status')).toContainText('Back to the defaults.')
     await expect(a.page.getByLabel('Username')).toHaveValue('')
