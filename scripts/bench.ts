@@ -332,7 +332,7 @@ const findRendererPid = async (page: Page, browserPid: number): Promise<number> 
   }
   const before = await mainThreadTicks()
   await page.evaluate(() => {
-    const until = performance.now() + 400
+    const until = performance.now() + 1500
     while (performance.now() < until);
   })
   const after = await mainThreadTicks()
