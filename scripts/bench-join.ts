@@ -3,6 +3,13 @@
  * ways: both pages opening the link at once (until both lists show the other device), and one page
  * already waiting in the room while the other opens the link (the usual flow: share, then open).
  * Prints each run, then one JSON line with the medians. `npm run bench:join [runs]`.
+ *
+ * The second join is split into steps, each the time from opening the link until it happened on
+ * the joining page: the app started (its name shown), signalling loaded (the first WebSocket made),
+ * relay connected (one open), offer/answer (the remote description applied on the connection that
+ * wins), ICE (connected), DTLS (the connection's state `connected`), and `hello` (each page lists
+ * the other). They are recorded from outside the app, by wrapping WebSocket and RTCPeerConnection
+ * before any page script runs.
  */
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { startNostrRelay } from './relay/nostr-relay.ts'
@@ -26,12 +33,72 @@ const server = await startStaticServer({
 })
 const browser: Browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
 
+/** What a page recorded; runs before any of its scripts, so it sees every socket and connection. */
+const recordJoinSteps = () => {
+  const marks: [string, number][] = []
+  ;(globalThis as unknown as { ferryJoinMarks: typeof marks }).ferryJoinMarks = marks
+  const mark = (what: string) => marks.push([what, Date.now()])
+  const NativeWebSocket = globalThis.WebSocket
+  globalThis.WebSocket = class extends NativeWebSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args)
+      mark('ws-created')
+      this.addEventListener('open', () => mark('ws-open'))
+    }
+  }
+  const NativePeerConnection = globalThis.RTCPeerConnection
+  let connections = 0
+  globalThis.RTCPeerConnection = class extends NativePeerConnection {
+    readonly #id = ++connections
+    constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+      super(...args)
+      const id = this.#id
+      this.addEventListener('iceconnectionstatechange', () => {
+        if (this.iceConnectionState === 'connected') mark(`pc${id} ice`)
+      })
+      this.addEventListener('connectionstatechange', () => {
+        if (this.connectionState === 'connected') mark(`pc${id} dtls`)
+      })
+    }
+    override async setRemoteDescription(description: RTCSessionDescriptionInit) {
+      await super.setRemoteDescription(description)
+      mark(`pc${this.#id} remote`)
+    }
+  }
+}
+
+const steps = ['app', 'signalling', 'relay', 'offer/answer', 'ice', 'dtls', 'hello'] as const
+type Steps = Record<(typeof steps)[number], number>
+
+/** The joining page's steps, in ms from `startedAtMs`; NaN where a step was not seen. */
+const stepsOf = async (page: Page, startedAtMs: number, appMs: number, helloMs: number) => {
+  const marks = await page.evaluate<[string, number][]>('globalThis.ferryJoinMarks ?? []')
+  const first = (what: string) => marks.find(([name]) => name === what)?.[1] ?? Number.NaN
+  // The connection that made it: the first to finish DTLS.
+  const winner = marks.find(([name]) => name.endsWith(' dtls'))?.[0].split(' ')[0] ?? ''
+  const result: Steps = {
+    app: appMs,
+    signalling: first('ws-created') - startedAtMs,
+    relay: first('ws-open') - startedAtMs,
+    'offer/answer': first(`${winner} remote`) - startedAtMs,
+    ice: first(`${winner} ice`) - startedAtMs,
+    dtls: first(`${winner} dtls`) - startedAtMs,
+    hello: helloMs,
+  }
+  return result
+}
+
+const stepRuns: Steps[] = []
+
 const measure = async (staggered: boolean): Promise<number> => {
   const link = `${server.url}#room=${token()}&key=${token()}`
   const contexts = await Promise.all([
     browser.newContext(contextOptions),
     browser.newContext(contextOptions),
   ])
+  // tsx (keepNames) wraps named functions in a `__name` helper the page lacks: send source.
+  const script = `(() => { const __name = (target) => target; (${recordJoinSteps.toString()})() })()`
+  await Promise.all(contexts.map((context) => context.addInitScript({ content: script })))
   const [first, second] = (await Promise.all(contexts.map((context) => context.newPage()))) as [
     Page,
     Page,
@@ -44,11 +111,33 @@ const measure = async (staggered: boolean): Promise<number> => {
       await first.waitForTimeout(1500)
     }
     const startedAtMs = Date.now()
+    const since = () => Date.now() - startedAtMs
+    let appMs = Number.NaN
+    let secondListsMs = Number.NaN
     await Promise.all([
       staggered ? seesPeer(first) : first.goto(link).then(() => seesPeer(first)),
-      second.goto(link).then(() => seesPeer(second)),
+      second
+        .goto(link)
+        .then(() => second.getByTestId('my-name').waitFor())
+        .then(() => {
+          appMs = since()
+          return seesPeer(second)
+        })
+        .then(() => {
+          secondListsMs = since()
+        }),
     ])
-    return Date.now() - startedAtMs
+    const bothMs = since()
+    if (staggered) {
+      const steps = await stepsOf(second, startedAtMs, appMs, secondListsMs)
+      stepRuns.push(steps)
+      console.log(
+        `  second join: ${Object.entries(steps)
+          .map(([step, ms]) => `${step} ${Math.round(ms)}`)
+          .join(', ')} ms; both list each other ${bothMs} ms`,
+      )
+    }
+    return bothMs
   } finally {
     await Promise.all(contexts.map((context) => context.close()))
   }
@@ -69,11 +158,18 @@ try {
   await server.close()
   await relay.close()
 }
+const stepMedians = Object.fromEntries(
+  steps.map((step) => [step, median(stepRuns.map((run) => run[step]).filter((ms) => ms === ms))]),
+)
+console.log(
+  `second join, median ms from opening the link: ${steps.map((step) => `${step} ${stepMedians[step]}`).join(' → ')} → both list each other ${median(staggered)}`,
+)
 console.log(
   JSON.stringify({
     runs,
     bothOpenMsMedian: median(together),
     secondJoinsMsMedian: median(staggered),
+    secondJoinStepsMsMedian: stepMedians,
     bothOpenMs: together,
     secondJoinsMs: staggered,
   }),

@@ -1,12 +1,17 @@
 /**
  * Ferry's throughput and memory, measured against a raw RTCDataChannel in the same run
  * (DESIGN.md, "Performance targets"). `npm run bench -- [--mib 1024] [--raw-mib 256]
- * [--receivers 1] [--no-download-check] [--profile] [--dist dist]`.
+ * [--receivers 1] [--one-browser] [--no-download-check] [--profile] [--dist dist]`.
  *
  * Runs inside a loopback-only network namespace (scripts/in-netns.sh). It starts the local relay
  * and the built app on 127.0.0.1, opens one sender and N receivers, each in a persistent Chromium
  * profile of its own (so that storage is on disk, as for a person, not an incognito in-memory
  * store), and measures:
+ *
+ * With --one-browser every device is instead a context of one Chromium: one network service and
+ * one browser process for all, as two tabs of one machine, so the browser's own per-byte work no
+ * longer dominates and Ferry's shows. Such contexts are off the record: they keep OPFS in memory,
+ * so the receiver's writes cost less than on disk and the browser's RSS grows by the file's size.
  *
  * 1. Raw: a bare RTCPeerConnection pair between the sender's and the first receiver's page, one
  *    ordered channel, 256 KiB messages under the app's backpressure rules (limits.ts), timed on the
@@ -21,19 +26,27 @@
  * ArrayBuffer backing stores) and the resident memory of every Chromium process (the browser
  * process of each profile and all its descendants, from /proc). It also prints where each phase's
  * CPU time went (per browser process kind, per renderer thread, and other work on the machine,
- * which shares these cores and skews every rate), and with --profile the pages' main-thread
- * profiles.
+ * which shares these cores and skews every rate), a table of CPU milliseconds per MiB moved for
+ * each side's renderer threads (main, worker, WebRTC, IO) and its network service, and with
+ * --profile the pages' main-thread and worker profiles.
  *
- * The last line printed is one JSON object; ratio = ferry / raw, and browserRssGrowthMiB is the
- * peak total RSS during the Ferry transfer minus the total just before it.
+ * The last line printed is one JSON object; ratio = ferry / raw, browserRssGrowthMiB is the
+ * peak total RSS during the Ferry transfer minus the total just before it, and mode says how the
+ * devices were opened ("browser-per-device" or "one-browser").
  */
 import { createHash, randomFillSync } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { mkdir, mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/promises'
-import { availableParallelism, tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { chromium, type BrowserContext, type CDPSession, type Page } from '@playwright/test'
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type CDPSession,
+  type Page,
+} from '@playwright/test'
 import { bulkHighWaterBytes, bulkLowWaterBytes } from '../src/lib/protocol/limits.ts'
 import { chromiumArgs, chromiumPath } from './chromium.ts'
 import { startNostrRelay } from './relay/nostr-relay.ts'
@@ -56,6 +69,8 @@ const { values: flags } = parseArgs({
     mib: { type: 'string', default: '1024' },
     'raw-mib': { type: 'string', default: '256' },
     receivers: { type: 'string', default: '1' },
+    /** Every device a context of one Chromium instead of a Chromium each. */
+    'one-browser': { type: 'boolean', default: false },
     'no-download-check': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     /** Another build to measure, e.g. one made with `vite build --outDir`. */
@@ -70,6 +85,8 @@ const positiveInt = (name: string, text: string): number => {
 const fileMiB = positiveInt('mib', flags.mib)
 const rawMiB = positiveInt('raw-mib', flags['raw-mib'])
 const receiverCount = positiveInt('receivers', flags.receivers)
+const oneBrowser = flags['one-browser']
+const mode = oneBrowser ? 'one-browser' : 'browser-per-device'
 const downloadCheck = !flags['no-download-check']
 /** Records the pages' main-thread CPU profiles during the Ferry transfer into .bench/. */
 const profiling = flags.profile
@@ -158,6 +175,7 @@ const readProcesses = async (): Promise<ProcessInfo[]> => {
   return processes
 }
 
+/** A process's threads; the main thread (tid = pid) is named "main", whatever Linux calls it. */
 const readThreads = async (pid: number): Promise<{ name: string; cpuTicks: number }[]> => {
   const tids = await readdir(`/proc/${pid}/task`).catch(() => [])
   const threads = []
@@ -166,7 +184,7 @@ const readThreads = async (pid: number): Promise<{ name: string; cpuTicks: numbe
     if (stat === null) continue
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     threads.push({
-      name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      name: tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
       cpuTicks: Number(fields[11]) + Number(fields[12]),
     })
   }
@@ -182,14 +200,13 @@ const cmdlineOf = async (pid: number): Promise<string> => {
   return cmdline
 }
 
-const findBrowserPid = async (userDataDir: string): Promise<number> => {
+/** The browser process whose command line holds `marker` (its children's have a --type). */
+const findBrowserPid = async (marker: string): Promise<number> => {
   for (const { pid } of await readProcesses()) {
     const cmdline = await cmdlineOf(pid)
-    if (cmdline.includes(`--user-data-dir=${userDataDir}`) && !cmdline.includes('--type=')) {
-      return pid
-    }
+    if (cmdline.includes(marker) && !cmdline.includes('--type=')) return pid
   }
-  throw new Error(`bench: no browser process for ${userDataDir}`)
+  throw new Error(`bench: no browser process with ${marker}`)
 }
 
 const descendants = (root: number, processes: ProcessInfo[]): ProcessInfo[] => {
@@ -220,8 +237,10 @@ interface Device {
   name: string
   context: BrowserContext
   page: Page
-  userDataDir: string
+  /** The device's own browser process, or with --one-browser the one every device shares. */
   browserPid: number
+  /** With --one-browser, the renderer process of the device's page (set once all are open). */
+  rendererPid: number | null
   /** JS heap of the page and its dedicated workers, in bytes. */
   heapBytes(): Promise<number>
 }
@@ -280,17 +299,68 @@ const heapMeter = async (cdp: CDPSession): Promise<() => Promise<number>> => {
   }
 }
 
-const openDevice = async (role: string, url: string): Promise<Device> => {
-  const userDataDir = await mkdtemp(join(tmpdir(), `ferry-bench-${role}-`))
-  cleanups.push(() => rm(userDataDir, { recursive: true, force: true }))
-  const context = await chromium.launchPersistentContext(userDataDir, {
+/** Without a media permission Chromium hides host candidates behind mDNS names, which do not
+ * resolve inside the namespace. */
+const contextOptions = { permissions: ['camera', 'microphone'], acceptDownloads: true }
+
+/** The Chromium every device shares with --one-browser, started on first use. */
+let sharedBrowser: Promise<{ browser: Browser; browserPid: number }> | null = null
+const launchSharedBrowser = async () => {
+  // A switch Chromium ignores, to tell its browser process from other helpers' on this machine.
+  const marker = `--ferry-bench=${process.pid}-${Date.now()}`
+  const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: chromiumArgs,
-    // Without a media permission Chromium hides host candidates behind mDNS names, which do not
-    // resolve inside the namespace.
-    permissions: ['camera', 'microphone'],
-    acceptDownloads: true,
+    args: [...chromiumArgs, marker],
   })
+  cleanups.push(() => browser.close())
+  return { browser, browserPid: await findBrowserPid(marker) }
+}
+
+/**
+ * The renderer process running `page`, told apart from the shared browser's other renderers by
+ * the CPU its main thread spends while the page spins for a moment.
+ */
+const findRendererPid = async (page: Page, browserPid: number): Promise<number> => {
+  const mainThreadTicks = async () => {
+    const ticks = new Map<number, number>()
+    for (const each of descendants(browserPid, await readProcesses())) {
+      if (processKind(await cmdlineOf(each.pid)) !== 'renderer') continue
+      const main = (await readThreads(each.pid)).find((thread) => thread.name === 'main')
+      ticks.set(each.pid, main?.cpuTicks ?? 0)
+    }
+    return ticks
+  }
+  const before = await mainThreadTicks()
+  await page.evaluate(() => {
+    const until = performance.now() + 1500
+    while (performance.now() < until);
+  })
+  const after = await mainThreadTicks()
+  const [pid] = [...after]
+    .map(([each, ticks]) => [each, ticks - (before.get(each) ?? ticks)] as const)
+    .sort(([, a], [, b]) => b - a)
+    .map(([each]) => each)
+  if (pid === undefined) throw new Error('bench: no renderer for a page')
+  return pid
+}
+
+const openDevice = async (role: string, url: string): Promise<Device> => {
+  let context: BrowserContext
+  let browserPid: number
+  if (oneBrowser) {
+    const shared = await (sharedBrowser ??= launchSharedBrowser())
+    context = await shared.browser.newContext(contextOptions)
+    browserPid = shared.browserPid
+  } else {
+    const userDataDir = await mkdtemp(join(tmpdir(), `ferry-bench-${role}-`))
+    cleanups.push(() => rm(userDataDir, { recursive: true, force: true }))
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: chromiumPath,
+      args: chromiumArgs,
+      ...contextOptions,
+    })
+    browserPid = await findBrowserPid(`--user-data-dir=${userDataDir}`)
+  }
   cleanups.push(() => context.close())
   const page = context.pages()[0] ?? (await context.newPage())
   const heapBytes = await heapMeter(await context.newCDPSession(page))
@@ -301,10 +371,25 @@ const openDevice = async (role: string, url: string): Promise<Device> => {
     name,
     context,
     page,
-    userDataDir,
-    browserPid: await findBrowserPid(userDataDir),
+    browserPid,
+    rendererPid: null,
     heapBytes,
   }
+}
+
+/**
+ * Who each Chromium process works for: a device's own browser and everything under it, or with
+ * --one-browser only the device's renderer, the rest being "shared".
+ */
+const processOwners = (devices: Device[], processes: ProcessInfo[]): Map<number, string> => {
+  const owners = new Map<number, string>()
+  for (const device of devices) {
+    for (const each of descendants(device.browserPid, processes)) {
+      const owner = devices.find((d) => d.rendererPid === each.pid)?.role
+      owners.set(each.pid, oneBrowser ? (owner ?? 'shared') : device.role)
+    }
+  }
+  return owners
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -328,10 +413,7 @@ const processTreeMaxAgeMs = 3000
 let processTree: { atMs: number; pids: number[] } | null = null
 const chromiumPids = async (devices: Device[]): Promise<number[]> => {
   if (processTree === null || Date.now() - processTree.atMs > processTreeMaxAgeMs) {
-    const processes = await readProcesses()
-    const pids = devices.flatMap((device) =>
-      descendants(device.browserPid, processes).map((each) => each.pid),
-    )
+    const pids = [...processOwners(devices, await readProcesses()).keys()]
     processTree = { atMs: Date.now(), pids }
   }
   return processTree.pids
@@ -369,27 +451,84 @@ const startSampler = (devices: Device[], maxMs: number): Sampler => {
 
 const peak = (values: number[]) => values.reduce((max, each) => (each > max ? each : max), 0)
 
+/**
+ * The columns of the CPU-per-MiB table: a renderer's threads by what they run, then the processes
+ * around it ("threads": the renderer's other threads; "procs": other processes, e.g. GPU, storage).
+ * Linux keeps the first 15 characters of a thread's name.
+ */
+const cpuColumns = ['main', 'worker', 'webrtc', 'io', 'threads', 'network', 'browser', 'procs']
+const threadColumn = (name: string): string => {
+  if (name === 'main') return 'main'
+  if (/^DedicatedWorker|^WorkerThread|^Worker/i.test(name)) return 'worker'
+  if (/webrtc|^rtc/i.test(name)) return 'webrtc'
+  if (/IOThread|ChildIOT/i.test(name)) return 'io'
+  return 'threads'
+}
+const processColumn = (kind: string): string => {
+  if (/network/i.test(kind)) return 'network'
+  if (kind === 'browser') return 'browser'
+  return 'procs'
+}
+
+interface CpuUse {
+  /** Seconds per owner and process kind ("sender/renderer"). */
+  byKind: Map<string, number>
+  /** Seconds per owner and renderer thread name ("receiver/main"). */
+  byThread: Map<string, number>
+  /** Seconds per owner and table column ("sender/main", "shared/network"). */
+  byColumn: Map<string, number>
+}
+
 /** CPU seconds per device and process kind, for telling where a phase's time went. */
-const cpuByKind = async (
-  devices: Device[],
-): Promise<{ byKind: Map<string, number>; byThread: Map<string, number> }> => {
+const cpuByKind = async (devices: Device[]): Promise<CpuUse> => {
   const processes = await readProcesses()
-  const byKind = new Map<string, number>()
-  const byThread = new Map<string, number>()
+  const use: CpuUse = { byKind: new Map(), byThread: new Map(), byColumn: new Map() }
   const add = (map: Map<string, number>, key: string, ticks: number) =>
     map.set(key, (map.get(key) ?? 0) + ticks / clockTicksPerSecond)
-  for (const device of devices) {
-    for (const each of descendants(device.browserPid, processes)) {
-      const kind = processKind(await cmdlineOf(each.pid))
-      add(byKind, `${device.role}/${kind}`, each.cpuTicks)
-      // A renderer runs the page, its workers and WebRTC's stack: tell its threads apart.
-      if (kind !== 'renderer') continue
-      for (const thread of await readThreads(each.pid)) {
-        add(byThread, `${device.role}/${thread.name}`, thread.cpuTicks)
-      }
+  for (const [pid, owner] of processOwners(devices, processes)) {
+    const each = processes.find((process) => process.pid === pid)
+    if (each === undefined) continue
+    const kind = processKind(await cmdlineOf(pid))
+    add(use.byKind, `${owner}/${kind}`, each.cpuTicks)
+    // A renderer runs the page, its workers and WebRTC's stack: tell its threads apart.
+    if (kind !== 'renderer') {
+      add(use.byColumn, `${owner}/${processColumn(kind)}`, each.cpuTicks)
+      continue
+    }
+    for (const thread of await readThreads(pid)) {
+      add(use.byThread, `${owner}/${thread.name}`, thread.cpuTicks)
+      add(use.byColumn, `${owner}/${threadColumn(thread.name)}`, thread.cpuTicks)
     }
   }
-  return { byKind, byThread }
+  return use
+}
+
+/** What `after` adds to `before`, key by key. */
+const difference = (after: Map<string, number>, before: Map<string, number>) =>
+  new Map([...after].map(([key, total]) => [key, total - (before.get(key) ?? 0)] as const))
+
+/** Adds `more` into `into`, key by key. */
+const accumulate = (into: Map<string, number>, more: Map<string, number>) => {
+  for (const [key, value] of more) into.set(key, (into.get(key) ?? 0) + value)
+}
+
+/** Prints CPU milliseconds per MiB moved, one row per owner, one column per kind of work. */
+const printCpuTable = (label: string, byColumn: Map<string, number>, movedMiB: number) => {
+  const owners = [...new Set([...byColumn.keys()].map((key) => key.split('/')[0] ?? ''))].sort()
+  const width = 9
+  const cell = (text: string) => text.padStart(width)
+  console.log(
+    `${label} CPU ms per MiB ${''.padEnd(4)}${cpuColumns.map(cell).join('')}${cell('total')}`,
+  )
+  for (const owner of owners) {
+    let total = 0
+    const cells = cpuColumns.map((column) => {
+      const ms = ((byColumn.get(`${owner}/${column}`) ?? 0) / movedMiB) * 1000
+      total += ms
+      return cell(ms < 0.05 ? '-' : ms.toFixed(1))
+    })
+    console.log(`  ${owner.padEnd(label.length + 17)}${cells.join('')}${cell(total.toFixed(1))}`)
+  }
 }
 
 /** CPU seconds the whole machine spent busy (every namespace: other work shares these cores). */
@@ -403,10 +542,8 @@ const machineBusySeconds = async (): Promise<number> => {
   )
 }
 
-interface CpuMark {
+interface CpuMark extends CpuUse {
   atMs: number
-  byKind: Map<string, number>
-  byThread: Map<string, number>
   machine: number
   bench: number
 }
@@ -421,26 +558,26 @@ const markCpu = async (devices: Device[]): Promise<CpuMark> => {
   }
 }
 
-/** Where a phase's CPU went: per browser process kind, this script, and everything else. */
-/** Prints where a phase's CPU went; returns the CPU seconds of every browser process. */
+/**
+ * Prints where a phase's CPU went: per browser process kind and renderer thread, this script, and
+ * everything else. Returns the CPU seconds of every browser process, and per table column.
+ */
 const printCpu = async (
   label: string,
   devices: Device[],
   before: CpuMark,
   bytes: number,
-): Promise<number> => {
+): Promise<{ browsers: number; byColumn: Map<string, number> }> => {
   const after = await markCpu(devices)
   let browsers = 0
-  const parts = [...after.byKind]
-    .map(([key, total]) => [key, total - (before.byKind.get(key) ?? 0)] as const)
+  const parts = [...difference(after.byKind, before.byKind)]
     .filter(([, used]) => used >= 0.05)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, used]) => {
       browsers += used
       return `${key} ${used.toFixed(1)}`
     })
-  const threads = [...after.byThread]
-    .map(([key, total]) => [key, total - (before.byThread.get(key) ?? 0)] as const)
+  const threads = [...difference(after.byThread, before.byThread)]
     .filter(([, used]) => used >= 0.3)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, used]) => `${key} ${used.toFixed(1)}`)
@@ -450,9 +587,11 @@ const printCpu = async (
   console.log(`${label} CPU seconds: ${parts.join(', ')}`)
   console.log(`${label} renderer threads: ${threads.join(', ')}`)
   console.log(
-    `${label} machine: ${wall.toFixed(1)} s wall on ${availableParallelism()} CPUs; browsers ${browsers.toFixed(1)} s (${((browsers / toMiB(bytes)) * 1000).toFixed(0)} ms per MiB), bench script ${bench.toFixed(1)} s, other work ${Math.max(0, others).toFixed(1)} s`,
+    `${label} machine: ${wall.toFixed(1)} s wall on ${availableParallelism()} CPUs; browsers ${browsers.toFixed(1)} s (${((browsers / toMiB(bytes)) * 1000).toFixed(0)} ms per MiB), bench script ${bench.toFixed(1)} s, other work ${Math.max(0, others).toFixed(1)} s; load ${loadavg()
+      .map((each) => each.toFixed(2))
+      .join(' ')}`,
   )
-  return browsers
+  return { browsers, byColumn: difference(after.byColumn, before.byColumn) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -719,37 +858,86 @@ interface Profile {
   timeDeltas?: number[]
 }
 
-/** Starts the page's sampling profiler; the returned function stops it and saves the profile. */
+/** Saves a profile into .bench/ and prints its heaviest functions by self time. */
+const summarizeProfile = async (profile: Profile, name: string, what: string) => {
+  await mkdir('.bench', { recursive: true })
+  const path = join('.bench', `${name}.cpuprofile`)
+  await writeFile(path, JSON.stringify(profile))
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]))
+  const selfMs = new Map<string, number>()
+  let totalMs = 0
+  for (const [i, id] of (profile.samples ?? []).entries()) {
+    const ms = (profile.timeDeltas?.[i] ?? 0) / 1000
+    const frame = byNode.get(id)?.callFrame
+    const key = frame
+      ? `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop() ?? ''}:${frame.lineNumber + 1}`
+      : '?'
+    selfMs.set(key, (selfMs.get(key) ?? 0) + ms)
+    totalMs += ms
+  }
+  const busy = [...selfMs].filter(([key]) => !key.startsWith('(idle)'))
+  const busyMs = busy.reduce((sum, [, ms]) => sum + ms, 0)
+  const top = busy
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, 15)
+    .map(([key, ms]) => `  ${(ms / 1000).toFixed(2).padStart(7)} s  ${key}`)
+  console.log(
+    `${what}, ${(totalMs / 1000).toFixed(1)} s profiled, ${(busyMs / 1000).toFixed(1)} s busy (${path}):`,
+  )
+  console.log(top.join('\n'))
+}
+
+/**
+ * Starts the sampling profiler in the page and in each dedicated worker it has or starts (through
+ * non-flattened auto-attach); the returned function stops them and saves the profiles.
+ */
 const startProfile = async (device: Device, label: string): Promise<() => Promise<void>> => {
   const cdp = await device.context.newCDPSession(device.page)
+  const workers: string[] = []
+  const pending = new Map<number, (result: unknown) => void>()
+  let nextId = 1
+  const inWorker = async (sessionId: string, method: string): Promise<unknown> => {
+    const id = nextId++
+    const reply = new Promise<unknown>((resolve) => pending.set(id, resolve))
+    await cdp.send('Target.sendMessageToTarget', {
+      sessionId,
+      message: JSON.stringify({ id, method }),
+    })
+    return withTimeout(reply, 10_000, `worker ${method}`).finally(() => pending.delete(id))
+  }
+  cdp.on('Target.receivedMessageFromTarget', ({ message }) => {
+    const reply = JSON.parse(message) as { id?: number; result?: unknown }
+    if (reply.id !== undefined) pending.get(reply.id)?.(reply.result)
+  })
+  cdp.on('Target.attachedToTarget', ({ sessionId, targetInfo }) => {
+    if (targetInfo.type !== 'worker') return
+    workers.push(sessionId)
+    void inWorker(sessionId, 'Profiler.enable')
+      .then(() => inWorker(sessionId, 'Profiler.start'))
+      .catch(() => undefined)
+  })
+  await cdp.send('Target.setAutoAttach', {
+    autoAttach: true,
+    waitForDebuggerOnStart: false,
+    flatten: false,
+  })
   await cdp.send('Profiler.enable')
   await cdp.send('Profiler.start')
   return async () => {
     const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile }
-    await cdp.detach()
-    await mkdir('.bench', { recursive: true })
-    const path = join('.bench', `${device.role}-${label}.cpuprofile`)
-    await writeFile(path, JSON.stringify(profile))
-    // Self time per function, the heaviest first.
-    const byNode = new Map(profile.nodes.map((node) => [node.id, node]))
-    const selfMs = new Map<string, number>()
-    let totalMs = 0
-    for (const [i, id] of (profile.samples ?? []).entries()) {
-      const ms = (profile.timeDeltas?.[i] ?? 0) / 1000
-      const frame = byNode.get(id)?.callFrame
-      const key = frame
-        ? `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop() ?? ''}:${frame.lineNumber + 1}`
-        : '?'
-      selfMs.set(key, (selfMs.get(key) ?? 0) + ms)
-      totalMs += ms
+    await summarizeProfile(profile, `${device.role}-${label}`, `${device.role} main thread`)
+    for (const [i, sessionId] of workers.entries()) {
+      const result = (await inWorker(sessionId, 'Profiler.stop').catch(() => null)) as {
+        profile?: Profile
+      } | null
+      if (result?.profile === undefined) continue
+      await summarizeProfile(
+        result.profile,
+        `${device.role}-${label}-worker${i + 1}`,
+        `${device.role} worker ${i + 1}`,
+      )
     }
-    const top = [...selfMs]
-      .filter(([key]) => !key.startsWith('(idle)'))
-      .sort(([, a], [, b]) => b - a)
-      .slice(0, 15)
-      .map(([key, ms]) => `  ${(ms / 1000).toFixed(2).padStart(7)} s  ${key}`)
-    console.log(`${device.role} main thread, ${(totalMs / 1000).toFixed(1)} s profiled (${path}):`)
-    console.log(top.join('\n'))
+    await cdp.detach()
   }
 }
 
@@ -844,6 +1032,18 @@ const main = async () => {
   if (new Set(devices.map((device) => device.name)).size !== devices.length) {
     throw new Error('bench: two devices drew the same name; run again')
   }
+  if (oneBrowser) {
+    // One page at a time: two pages spinning at once could each be taken for the other.
+    for (const device of devices) {
+      device.rendererPid = await findRendererPid(device.page, device.browserPid)
+    }
+    console.log(
+      `one Chromium (pid ${sender.browserPid}); renderers: ${devices.map((d) => `${d.role} ${d.rendererPid}`).join(', ')}`,
+    )
+    if (new Set(devices.map((device) => device.rendererPid)).size !== devices.length) {
+      console.log('note: pages share a renderer process; its CPU is split between them unevenly')
+    }
+  }
   const peerCard = (on: Device, of: Device) =>
     on.page.locator(`[data-testid="peer"][data-peer-name="${of.name}"]`)
   startedAtMs = Date.now()
@@ -861,11 +1061,14 @@ const main = async () => {
   // machine's load (other work shares these cores) weighs on both alike.
   const rawRuns: RawRun[] = []
   let rawCpuSeconds = 0
+  const rawByColumn = new Map<string, number>()
   const measureRawHalf = async (label: string) => {
     const sampler = startSampler(devices, transferTimeoutMs(rawHalfBytes))
     const cpu = await markCpu(devices)
     rawRuns.push(await measureRaw(label, sender, firstReceiver, rawHalfBytes))
-    rawCpuSeconds += await printCpu(label, devices, cpu, rawHalfBytes)
+    const used = await printCpu(label, devices, cpu, rawHalfBytes)
+    rawCpuSeconds += used.browsers
+    accumulate(rawByColumn, used.byColumn)
     const samples = await sampler.stop()
     console.log(
       `${label} heap peaks: ${devices.map((d, i) => `${d.role} ${toMiB(peak(samples.map((s) => s.heapBytes[i] ?? 0))).toFixed(1)} MiB`).join(', ')}`,
@@ -900,7 +1103,12 @@ const main = async () => {
     Promise.all(receivers.map((receiver) => inPage(receiver.page, acceptAndWait, { timeoutMs }))),
   )
   const ferrySamples = await sampler.stop()
-  const ferryCpuSeconds = await printCpu('Ferry', devices, cpu, fileBytes * receiverCount)
+  const { browsers: ferryCpuSeconds, byColumn: ferryByColumn } = await printCpu(
+    'Ferry',
+    devices,
+    cpu,
+    fileBytes * receiverCount,
+  )
   for (const stop of profiles) await stop()
   await sender.page
     .locator('[data-testid="transfer"][data-direction="send"][data-state="complete"]')
@@ -938,6 +1146,17 @@ const main = async () => {
   console.log(
     `browser CPU per MiB moved: raw ${rawCpuMsPerMiB.toFixed(0)} ms, Ferry ${ferryCpuMsPerMiB.toFixed(0)} ms (raw / Ferry = ${(rawCpuMsPerMiB / ferryCpuMsPerMiB).toFixed(3)})`,
   )
+  printCpuTable('raw', rawByColumn, rawMiB)
+  printCpuTable('Ferry', ferryByColumn, fileMiB * receiverCount)
+  if (oneBrowser) {
+    // One page at a time: two pages spinning at once could each be taken for the other.
+    for (const device of devices) {
+      device.rendererPid = await findRendererPid(device.page, device.browserPid)
+    }
+    console.log(
+      'note: --one-browser contexts are off the record: OPFS lives in memory, so the receiver writes to RAM (not disk) and the browser RSS grows by what it received',
+    )
+  }
 
   if (downloadCheck) {
     for (const receiver of receivers) {
@@ -964,6 +1183,7 @@ const main = async () => {
   }
 
   return {
+    mode,
     fileMiB,
     ferryMiBps: round(ferryMiBps),
     rawMiBps: round(rawMiBps),
@@ -971,6 +1191,9 @@ const main = async () => {
     receiverHeapPeakMiB: round(receiverHeapPeakMiB),
     senderHeapPeakMiB: round(senderHeapPeakMiB),
     browserRssGrowthMiB: round(toMiB(rssPeakBytes - rssBeforeBytes)),
+    rawCpuMsPerMiB: round(rawCpuMsPerMiB),
+    ferryCpuMsPerMiB: round(ferryCpuMsPerMiB),
+    loadAverage: round(loadavg()[0] ?? 0, 2),
   }
 }
 
