@@ -39,7 +39,8 @@ export const serverUrl = (
     | 'FERRY_NEARBY_B_URL'
     | 'FERRY_NO_STUN_ANSWER_URL'
     | 'FERRY_TURN_URL'
-    | 'FERRY_NO_TURN_URL',
+    | 'FERRY_NO_TURN_URL'
+    | 'FERRY_PRODUCTION_URL',
 ): string => {
   const url = process.env[name]
   if (!url && name === 'FERRY_TURN_URL') {

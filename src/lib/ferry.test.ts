@@ -186,6 +186,7 @@ const setUp = (setup: Setup = {}) => {
     trust: [] as TrustSettings[],
     rooms: [] as (string | null)[],
     notices: [] as Notice[],
+    addresses: [] as string[],
   }
   const events: FerryEvents = {
     onIdentity: () => undefined,
@@ -218,8 +219,8 @@ const setUp = (setup: Setup = {}) => {
       )
     },
     deviceHints: { userAgent: 'Linux', maxTouchPoints: 0 },
-    pageUrl: () => new URL('https://ferry.test/'),
-    showRoomInAddress: () => undefined,
+    pageUrl: () => new URL(seen.addresses.at(-1) ?? 'https://ferry.test/'),
+    showRoomInAddress: (url) => void seen.addresses.push(url),
     createRoom: (options, roomEvents) => {
       const room: FakeRoom = {
         options,
@@ -380,6 +381,20 @@ describe('peers across rooms', () => {
     // The old room's late callbacks are ignored.
     link.leave('bob')
     expect(seen.peers.get('bob')?.rooms).toEqual(['nearby'])
+  })
+
+  it("uses a link's relays for its room alone, and leaving takes the room out of the address", async () => {
+    const { ferry, nearby, seen, roomWith } = await inBothRooms()
+    const linkB = { roomId: 'B'.repeat(22), secret: 'b'.repeat(22), relayUrls: ['wss://l.example'] }
+    await ferry.joinLink(linkB)
+    expect(roomWith(linkB.roomId).options.config.relayUrls).toEqual(['wss://l.example'])
+    expect(nearby.options.config.relayUrls).toEqual(stunConfig.relayUrls)
+    expect(roomWith(linkA.roomId).options.config.relayUrls).toEqual(stunConfig.relayUrls)
+    expect(seen.addresses.at(-1)).toBe(
+      `https://ferry.test/?relays=wss%3A%2F%2Fl.example#room=${linkB.roomId}&key=${linkB.secret}`,
+    )
+    await ferry.leaveRoom()
+    expect(seen.addresses.at(-1)).toBe('https://ferry.test/')
   })
 
   it('greets each device once, and again once per device on a rename', async () => {

@@ -4,10 +4,10 @@
  * it never reaches into the UI.
  */
 import { createWaitAnnouncer } from './signalling/announcer.ts'
-import type { FerryConfig } from './signalling/config.ts'
+import { linkRoomConfig, type FerryConfig } from './signalling/config.ts'
 import { hasTurnServer, type ConnectionDetails } from './signalling/connection-stats.ts'
 import { detectDeviceKind, randomDeviceName, type DeviceHints } from './signalling/identity.ts'
-import { createRoomLink, roomUrl, type RoomLink } from './signalling/link.ts'
+import { createRoomLink, roomlessUrl, roomUrl, type RoomLink } from './signalling/link.ts'
 import { nearbyRoom, stunServersOf } from './signalling/nearby.ts'
 import type { PeerRoom, PeerRoomEvents, PeerRoomOptions } from './signalling/room.ts'
 import {
@@ -128,7 +128,7 @@ export interface FerryDeps {
   discoverPublicAddress(iceServers: RTCIceServer[]): Promise<string | null>
   deviceHints: DeviceHints
   pageUrl: () => URL
-  /** Remembers the room in the address bar, so a reload stays in it. */
+  /** Remembers the room in the address bar, so a reload stays in it (or, leaving, forgets it). */
   showRoomInAddress(url: string): void
   /** Joins a room; it may load the signalling code first (main.ts loads Trystero on first use). */
   createRoom(options: PeerRoomOptions, events: PeerRoomEvents): PeerRoom | Promise<PeerRoom>
@@ -144,11 +144,11 @@ export interface FerryDeps {
 export interface Ferry {
   /** Opens this device's certificate, then the link's room (if any), then looks for nearby devices. */
   start(link: RoomLink | null): Promise<void>
-  /** Joins the room of a link, leaving the current link room. */
+  /** Joins the room of a link (on its own relays, if it has any), leaving the current link room. */
   joinLink(link: RoomLink): Promise<void>
   /** Makes a new private room and joins it. */
   shareLink(): ActiveRoom
-  /** Leaves the link room; nearby devices stay. */
+  /** Leaves the link room, and takes it out of the address; nearby devices stay. */
   leaveRoom(): Promise<void>
   /** Leaves every room, for a page going away; retryNearby and joinLink come back. */
   leaveAll(): Promise<void>
@@ -476,7 +476,12 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
   }
 
   /** Joins a room once this device's certificate is known, so that every connection presents it. */
-  const openRoom = (kind: RoomKind, roomId: string, password: string): Membership => {
+  const openRoom = (
+    kind: RoomKind,
+    roomId: string,
+    password: string,
+    relayUrls?: readonly string[],
+  ): Membership => {
     if (!inAnyRoom()) {
       roomJoinedAtMs = deps.nowMs()
       relaysReported = 'unknown'
@@ -485,7 +490,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     const create = () => {
       if (membership.left || destroyed) return
       const made = deps.createRoom(
-        { config: config(), roomId, password, certificate },
+        { config: linkRoomConfig(config(), relayUrls), roomId, password, certificate },
         {
           onPeerJoin: (peerId, port, descriptions) => {
             if (!membership.left) peerJoined(kind, peerId, port, descriptions)
@@ -538,7 +543,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
 
   const joinLink = (roomLink: RoomLink): ActiveRoom => {
     const active = { roomId: roomLink.roomId, url: roomUrl(deps.pageUrl(), roomLink) }
-    link = openRoom('link', roomLink.roomId, roomLink.secret)
+    link = openRoom('link', roomLink.roomId, roomLink.secret, roomLink.relayUrls)
     deps.showRoomInAddress(active.url)
     events.onRoom(active)
     return active
@@ -641,7 +646,11 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
       await leaveRoom()
       joinLink(roomLink)
     },
-    leaveRoom,
+    leaveRoom: async () => {
+      await leaveRoom()
+      // A reload, or back and forward, must not join again, and the secret leaves the address bar.
+      deps.showRoomInAddress(roomlessUrl(deps.pageUrl()))
+    },
     leaveAll: async () => {
       nearbyGeneration++
       nearbyLookup = null

@@ -302,4 +302,14 @@ export const de = {
     'Benachrichtige mich, wenn ein Gerät etwas senden möchte, während Ferry im Hintergrund ist',
   'notify.blocked':
     'Benachrichtigungen sind für Ferry in den Website-Einstellungen dieses Browsers blockiert.',
+  'linkRelays.heading': 'Dieser Link nennt eigene Relays',
+  'linkRelays.body':
+    'Wer diesen Link erstellt hat, möchte, dass sich dieser Raum über diese Relays trifft. Sie sehen, wann du im Raum bist, aber nie, was du sendest. Deine gespeicherten Einstellungen und Geräte in der Nähe behalten deine eigenen Relays.',
+  'linkRelays.take': 'Für diesen Raum verwenden',
+  'linkRelays.refuse': 'Meine eigenen Relays verwenden',
+  'roomSwitch.heading': 'Einem anderen Raum beitreten?',
+  'roomSwitch.body':
+    'Die Adresse zeigt jetzt auf einen anderen privaten Raum. Wenn du ihm beitrittst, verlässt du den Raum, in dem du gerade bist.',
+  'roomSwitch.join': 'Dem anderen Raum beitreten',
+  'roomSwitch.stay': 'Hier bleiben',
 } satisfies Catalog

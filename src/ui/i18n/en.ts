@@ -303,6 +303,17 @@ export const en = {
   'notify.onOffer':
     'Notify me when a device wants to send something while Ferry is in the background',
   'notify.blocked': 'Notifications are blocked for Ferry in this browser’s site settings.',
+  // A link that names its own relays, and an address that moves to another room (link-prompts)
+  'linkRelays.heading': 'This link names its own relays',
+  'linkRelays.body':
+    'Whoever made this link asks that this room meets through these relays. They can see when you are in the room, but never what you send. Your saved settings and nearby devices keep your own relays.',
+  'linkRelays.take': 'Use them for this room',
+  'linkRelays.refuse': 'Use my own relays',
+  'roomSwitch.heading': 'Join another room?',
+  'roomSwitch.body':
+    'The address changed to another private room. Joining it leaves the room you are in now.',
+  'roomSwitch.join': 'Join the other room',
+  'roomSwitch.stay': 'Stay here',
 } as const
 
 export type MessageKey = keyof typeof en

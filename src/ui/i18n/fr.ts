@@ -299,4 +299,14 @@ export const fr = {
     'M’avertir quand un appareil veut envoyer quelque chose pendant que Ferry est en arrière-plan',
   'notify.blocked':
     'Les notifications sont bloquées pour Ferry dans les réglages de site de ce navigateur.',
+  'linkRelays.heading': 'Ce lien indique ses propres relais',
+  'linkRelays.body':
+    'La personne qui a créé ce lien demande que ce salon passe par ces relais. Ils peuvent voir quand vous êtes dans le salon, mais jamais ce que vous envoyez. Vos réglages enregistrés et les appareils à proximité gardent vos propres relais.',
+  'linkRelays.take': 'Les utiliser pour ce salon',
+  'linkRelays.refuse': 'Utiliser mes propres relais',
+  'roomSwitch.heading': 'Rejoindre un autre salon ?',
+  'roomSwitch.body':
+    'L’adresse mène maintenant à un autre salon privé. Le rejoindre vous fait quitter le salon actuel.',
+  'roomSwitch.join': 'Rejoindre l’autre salon',
+  'roomSwitch.stay': 'Rester ici',
 } satisfies Catalog
