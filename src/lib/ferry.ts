@@ -69,8 +69,12 @@ export interface ActiveRoom {
 export type NearbyStatus =
   | { state: 'checking' }
   | { state: 'active' }
-  /** No STUN server is configured, or none answered in time: only a link finds devices. */
-  | { state: 'unavailable'; reason: 'no-stun-server' | 'no-answer' }
+  /**
+   * No STUN server is configured, or none answered in time: only a link finds devices. Or the link
+   * room runs on relays its link named ('link-relays'): Trystero keeps one set of relays per page,
+   * the first room's, so nearby waits rather than announce itself on those relays.
+   */
+  | { state: 'unavailable'; reason: 'no-stun-server' | 'no-answer' | 'link-relays' }
 
 export interface TrustSettings {
   /** Most recently trusted first. */
@@ -558,6 +562,8 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
 
   // Nearby: one lookup at a time; leaving every room makes a lookup in flight moot.
   let nearbyLookup: Promise<void> | null = null
+  /** The link room runs on its link's relays: nearby waits until it is left (see NearbyStatus). */
+  let linkOnOwnRelays = false
   let nearbyGeneration = 0
 
   const leaveNearby = async () => {
@@ -568,6 +574,10 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
 
   const findNearby = async (generation: number) => {
     const current = () => !destroyed && generation === nearbyGeneration
+    if (linkOnOwnRelays) {
+      events.onNearby({ state: 'unavailable', reason: 'link-relays' })
+      return
+    }
     const { appId, iceServers } = config()
     if (stunServersOf(iceServers).length === 0) {
       events.onNearby({ state: 'unavailable', reason: 'no-stun-server' })
@@ -640,16 +650,35 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     },
     shareLink: () => {
       if (link) void leaveRoom()
+      if (linkOnOwnRelays) {
+        linkOnOwnRelays = false
+        void lookForNearby()
+      }
       return joinLink(createRoomLink())
     },
     joinLink: async (roomLink) => {
       await leaveRoom()
+      if (roomLink.relayUrls && roomLink.relayUrls.length > 0) {
+        // Every room leaves first, so that Trystero takes up the link's relays for this room alone.
+        linkOnOwnRelays = true
+        nearbyGeneration++
+        nearbyLookup = null
+        await leaveNearby()
+        events.onNearby({ state: 'unavailable', reason: 'link-relays' })
+      } else if (linkOnOwnRelays) {
+        linkOnOwnRelays = false
+        void lookForNearby()
+      }
       joinLink(roomLink)
     },
     leaveRoom: async () => {
-      await leaveRoom()
+      const leaving = leaveRoom()
       // A reload, or back and forward, must not join again, and the secret leaves the address bar.
       deps.showRoomInAddress(roomlessUrl(deps.pageUrl()))
+      await leaving
+      if (!linkOnOwnRelays) return
+      linkOnOwnRelays = false
+      await lookForNearby()
     },
     leaveAll: async () => {
       nearbyGeneration++

@@ -37,6 +37,8 @@ export const de = {
     'Geräte in diesem Netzwerk, auf denen Ferry geöffnet ist, erscheinen hier von selbst.',
   'nearby.noStun':
     'Die Suche in der Nähe ist aus: Es ist kein STUN-Server eingerichtet. Teile stattdessen einen privaten Link.',
+  'nearby.linkRelays':
+    'Die Suche in der Nähe pausiert, solange dieser Raum die Relays seines Links verwendet, und kehrt zurück, wenn du den Raum verlässt.',
   'nearby.unavailable':
     'Die Suche in der Nähe ist in diesem Netzwerk nicht möglich. Teile stattdessen einen privaten Link.',
   'nearby.retry': 'Erneut versuchen',

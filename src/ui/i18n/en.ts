@@ -44,6 +44,8 @@ export const en = {
     'Nearby discovery is off: no STUN server is configured. Share a private link to connect instead.',
   'nearby.unavailable':
     'Nearby discovery is unavailable on this network. Share a private link to connect instead.',
+  'nearby.linkRelays':
+    'Nearby discovery waits while this room uses the relays its link named, and comes back when you leave the room.',
   'nearby.retry': 'Try again',
 
   // A peer's card

@@ -36,6 +36,8 @@ export const fr = {
   'nearby.active': 'Les appareils de ce réseau où Ferry est ouvert apparaissent ici d’eux-mêmes.',
   'nearby.noStun':
     'La détection à proximité est désactivée : aucun serveur STUN n’est configuré. Partagez plutôt un lien privé.',
+  'nearby.linkRelays':
+    'La découverte à proximité attend tant que ce salon utilise les relais indiqués par son lien, et reprend quand vous quittez le salon.',
   'nearby.unavailable':
     'La détection à proximité n’est pas disponible sur ce réseau. Partagez plutôt un lien privé.',
   'nearby.retry': 'Réessayer',
