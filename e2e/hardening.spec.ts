@@ -48,7 +48,9 @@ test.describe('hostile input @hardening', () => {
     await expect(prompt).toBeHidden()
     await expect.poll(() => sockets.some((url) => url.startsWith(linkRelay))).toBe(true)
     // Trystero keeps one set of relays per page: nearby waits rather than announce on the link's.
-    await expect(a.page.getByText('Nearby discovery waits while this room uses')).toBeVisible()
+    await expect(
+      a.page.getByText('Nearby waits while this room uses its link’s relays.'),
+    ).toBeVisible()
     await expect(a.page.getByTestId('room-link')).toHaveValue(
       /\?relays=ws%3A%2F%2F127\.0\.0\.1%3A9#/,
     )

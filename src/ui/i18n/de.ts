@@ -37,8 +37,7 @@ export const de = {
     'Geräte in diesem Netzwerk, auf denen Ferry geöffnet ist, erscheinen hier von selbst.',
   'nearby.noStun':
     'Die Suche in der Nähe ist aus: Es ist kein STUN-Server eingerichtet. Teile stattdessen einen privaten Link.',
-  'nearby.linkRelays':
-    'Die Suche in der Nähe pausiert, solange dieser Raum die Relays seines Links verwendet, und kehrt zurück, wenn du den Raum verlässt.',
+  'nearby.linkRelays': '„In der Nähe“ wartet, solange dieser Raum die Relays seines Links nutzt.',
   'nearby.unavailable':
     'Die Suche in der Nähe ist in diesem Netzwerk nicht möglich. Teile stattdessen einen privaten Link.',
   'nearby.retry': 'Erneut versuchen',
@@ -306,12 +305,11 @@ export const de = {
     'Benachrichtigungen sind für Ferry in den Website-Einstellungen dieses Browsers blockiert.',
   'linkRelays.heading': 'Dieser Link nennt eigene Relays',
   'linkRelays.body':
-    'Wer diesen Link erstellt hat, möchte, dass sich dieser Raum über diese Relays trifft. Sie sehen, wann du im Raum bist, aber nie, was du sendest. Deine gespeicherten Einstellungen und Geräte in der Nähe behalten deine eigenen Relays.',
+    'Wer diesen Link erstellt hat, hat diese Relays für diesen Raum gewählt. Deine Einstellungen behalten deine eigenen.',
   'linkRelays.take': 'Für diesen Raum verwenden',
   'linkRelays.refuse': 'Meine eigenen Relays verwenden',
   'roomSwitch.heading': 'Einem anderen Raum beitreten?',
-  'roomSwitch.body':
-    'Die Adresse zeigt jetzt auf einen anderen privaten Raum. Wenn du ihm beitrittst, verlässt du den Raum, in dem du gerade bist.',
+  'roomSwitch.body': 'Die Adresse nennt jetzt einen anderen Raum. Beitreten verlässt diesen.',
   'roomSwitch.join': 'Dem anderen Raum beitreten',
   'roomSwitch.stay': 'Hier bleiben',
 } satisfies Catalog

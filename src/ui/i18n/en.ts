@@ -44,8 +44,7 @@ export const en = {
     'Nearby discovery is off: no STUN server is configured. Share a private link to connect instead.',
   'nearby.unavailable':
     'Nearby discovery is unavailable on this network. Share a private link to connect instead.',
-  'nearby.linkRelays':
-    'Nearby discovery waits while this room uses the relays its link named, and comes back when you leave the room.',
+  'nearby.linkRelays': 'Nearby waits while this room uses its link’s relays.',
   'nearby.retry': 'Try again',
 
   // A peer's card
@@ -308,12 +307,11 @@ export const en = {
   // A link that names its own relays, and an address that moves to another room (link-prompts)
   'linkRelays.heading': 'This link names its own relays',
   'linkRelays.body':
-    'Whoever made this link asks that this room meets through these relays. They can see when you are in the room, but never what you send. Your saved settings and nearby devices keep your own relays.',
+    'Whoever made this link chose these relays for this room. Your settings keep your own.',
   'linkRelays.take': 'Use them for this room',
   'linkRelays.refuse': 'Use my own relays',
   'roomSwitch.heading': 'Join another room?',
-  'roomSwitch.body':
-    'The address changed to another private room. Joining it leaves the room you are in now.',
+  'roomSwitch.body': 'The address now names another room. Joining it leaves this one.',
   'roomSwitch.join': 'Join the other room',
   'roomSwitch.stay': 'Stay here',
 } as const
