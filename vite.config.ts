@@ -1,12 +1,14 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
+import { contentSecurityPolicyMeta } from './scripts/security-headers.ts'
 import { precompileMessages } from './scripts/vite-precompile-messages.ts'
 
 export default defineConfig({
   plugins: [
     svelte(),
     precompileMessages(),
+    contentSecurityPolicyMeta(),
     VitePWA({
       // Our own service worker (src/sw.ts); the precache list is generated into it at build time.
       strategies: 'injectManifest',

@@ -8,6 +8,7 @@
 import { startNostrRelay, type NostrRelay } from '../scripts/relay/nostr-relay.ts'
 import { startStaticServer, type StaticServer } from '../scripts/static-server.ts'
 import { Device, expect, test } from './fixtures.ts'
+import { testBuildDir } from './test-build.ts'
 
 test('when a relay both devices used dies, a third device still finds them @failover', async ({
   browser,
@@ -21,7 +22,7 @@ test('when a relay both devices used dies, a third device still finds them @fail
   try {
     doomed = await startNostrRelay()
     server = await startStaticServer({
-      root: 'dist',
+      root: testBuildDir,
       config: { relayUrls: [doomed.url, globalRelay], iceServers: [], testHooks: true },
     })
 

@@ -26,6 +26,30 @@ const contextOptions = {
   locale: 'en-US',
 }
 
+/**
+ * Every page of every context a test opens reports Content Security Policy violations here (an
+ * init script listens for `securitypolicyviolation`); the test fails if any came (see `test`).
+ */
+const cspViolations: string[] = []
+const watchedContexts = new WeakSet<BrowserContext>()
+
+/** Makes every page of a context, now and later, report CSP violations to the running test. */
+export const watchCsp = async (context: BrowserContext): Promise<void> => {
+  if (watchedContexts.has(context)) return
+  watchedContexts.add(context)
+  await context.exposeBinding('ferryCspViolation', ({ page }, report: string) => {
+    cspViolations.push(`${page.url()}: ${report}`)
+  })
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = `${event.effectiveDirective} blocked ${event.blockedURI || '(inline)'} at ${event.sourceFile}:${event.lineNumber}`
+      void (
+        globalThis as unknown as { ferryCspViolation(report: string): Promise<void> }
+      ).ferryCspViolation(report)
+    })
+  })
+}
+
 export const appUrl = (): string => {
   const url = process.env['FERRY_APP_URL']
   if (!url) throw new Error('ferry e2e: FERRY_APP_URL is not set (global setup did not run)')
@@ -39,7 +63,8 @@ export const serverUrl = (
     | 'FERRY_NEARBY_B_URL'
     | 'FERRY_NO_STUN_ANSWER_URL'
     | 'FERRY_TURN_URL'
-    | 'FERRY_NO_TURN_URL',
+    | 'FERRY_NO_TURN_URL'
+    | 'FERRY_PRODUCTION_URL',
 ): string => {
   const url = process.env[name]
   if (!url && name === 'FERRY_TURN_URL') {
@@ -82,6 +107,7 @@ export class Device {
   }
 
   private static async start(context: BrowserContext, url: string): Promise<Device> {
+    await watchCsp(context)
     const page = context.pages()[0] ?? (await context.newPage())
     if (process.env['FERRY_E2E_CONSOLE']) {
       const tag = Math.random().toString(36).slice(2, 5)
@@ -240,5 +266,28 @@ export const saveAndCompare = async (
   }
 }
 
-export const test = base
+/**
+ * Playwright's test, with every context made through `browser.newContext` watched for CSP
+ * violations (Device.openPersistent watches its own), and the test failed when one fired.
+ */
+export const test = base.extend<{ cspGuard: void }>({
+  cspGuard: [
+    async ({ browser }, use) => {
+      const newContext = browser.newContext.bind(browser)
+      browser.newContext = async (...args) => {
+        const context = await newContext(...args)
+        await watchCsp(context)
+        return context
+      }
+      cspViolations.length = 0
+      try {
+        await use()
+      } finally {
+        browser.newContext = newContext
+      }
+      expect(cspViolations, 'Content Security Policy violations').toEqual([])
+    },
+    { auto: true },
+  ],
+})
 export { expect }

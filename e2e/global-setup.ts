@@ -1,6 +1,8 @@
 /**
  * Starts what the e2e tests talk to, inside the test run's network namespace: the local Nostr relay
- * and the built app on 127.0.0.1, configured with that relay only and no ICE servers.
+ * and the test build of the app (dist-e2e, the only build with fault-injection hooks) on 127.0.0.1,
+ * configured with that relay only and no ICE servers; and the production build (dist), for the
+ * @hardening test that proves it ignores a served `testHooks`.
  *
  * For the @nearby tests, also two STUN servers on 127.0.0.1 that tell every client a different
  * made-up public address (203.0.113.7 and 198.51.100.9, documentation ranges), and three more
@@ -18,6 +20,7 @@ import { startNostrRelay } from '../scripts/relay/nostr-relay.ts'
 import { startStaticServer, type StaticServer } from '../scripts/static-server.ts'
 import { startStunServer } from '../scripts/stun/stun-server.ts'
 import { startTurnServer, turnServerAvailable } from '../scripts/turn/turn-server.ts'
+import { testBuildDir } from './test-build.ts'
 
 /** A UDP port nothing listens on: bound to learn a free one, then closed again. */
 const closedUdpPort = async (): Promise<number> => {
@@ -29,11 +32,16 @@ const closedUdpPort = async (): Promise<number> => {
 }
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  if (!existsSync('dist/index.html'))
-    throw new Error('ferry e2e: build the app first (npm run build)')
+  if (!existsSync(`${testBuildDir}/index.html`) || !existsSync('dist/index.html'))
+    throw new Error('ferry e2e: build the app first (npm run build && npm run build:e2e)')
   const relay = await startNostrRelay()
   const relayUrls = [relay.url]
   const server = await startStaticServer({
+    root: testBuildDir,
+    config: { relayUrls, iceServers: [], testHooks: true },
+  })
+  // The production build, asked for test hooks by its served config (@hardening: it ignores them).
+  const production = await startStaticServer({
     root: 'dist',
     config: { relayUrls, iceServers: [], testHooks: true },
   })
@@ -43,7 +51,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const stunA = await startStunServer({ mappedAddress: { address: '203.0.113.7' } })
   const stunB = await startStunServer({ mappedAddress: { address: '198.51.100.9' } })
   const nearbyServer = (iceServers: RTCIceServer[]): Promise<StaticServer> =>
-    startStaticServer({ root: 'dist', config: { relayUrls, iceServers, testHooks: true } })
+    startStaticServer({ root: testBuildDir, config: { relayUrls, iceServers, testHooks: true } })
   const nearbyA = await nearbyServer([{ urls: stunA.url }])
   const nearbyB = await nearbyServer([{ urls: stunB.url }])
   const noStunAnswer = await nearbyServer([{ urls: `stun:127.0.0.1:${await closedUdpPort()}` }])
@@ -51,7 +59,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const turn = turnServerAvailable() ? await startTurnServer() : null
   const relayOnly = (iceServers: RTCIceServer[]): Promise<StaticServer> =>
     startStaticServer({
-      root: 'dist',
+      root: testBuildDir,
       config: { relayUrls, iceServers, iceTransportPolicy: 'relay', testHooks: true },
     })
   const turnServed = turn
@@ -69,6 +77,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   process.env['FERRY_NO_TURN_URL'] = noTurnServed.url
   process.env['FERRY_APP_URL'] = server.url
+  process.env['FERRY_PRODUCTION_URL'] = production.url
   process.env['FERRY_RELAY_URL'] = relay.url
   process.env['FERRY_NEARBY_A_URL'] = nearbyA.url
   process.env['FERRY_NEARBY_B_URL'] = nearbyB.url
@@ -77,6 +86,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await Promise.all(
       [
         server,
+        production,
         nearbyA,
         nearbyB,
         noStunAnswer,

@@ -4,16 +4,14 @@
  * legitimate device sends it a file. The app refuses each with a typed answer, stays responsive,
  * blocks the hostile peer, and the legitimate transfer completes verified.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { build } from 'esbuild'
 import type { Page } from '@playwright/test'
 import { isSafeFileName } from '../src/lib/protocol/paths.ts'
 import { defaultAppId } from '../src/lib/signalling/config.ts'
 import { parseRoomFragment } from '../src/lib/signalling/link.ts'
-import { startStaticServer, type StaticServer } from '../scripts/static-server.ts'
 import type { CaseResult } from './hostile-peer/peer.ts'
+import { serveHostilePeer, type HostilePeerPage } from './hostile-peer/serve.ts'
 import { connectPair, expect, sha256File, test, writeRandomFile } from './fixtures.ts'
 
 interface HostileApi {
@@ -30,30 +28,14 @@ interface HostileApi {
 }
 declare const hostile: HostileApi
 
-let hostileDir = ''
-let hostileServer: StaticServer | null = null
+let hostileServer: HostilePeerPage | null = null
 
 test.beforeAll(async () => {
-  hostileDir = await mkdtemp(join(tmpdir(), 'ferry-hostile-'))
-  await build({
-    entryPoints: ['e2e/hostile-peer/peer.ts'],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    outfile: join(hostileDir, 'peer.js'),
-    logLevel: 'warning',
-  })
-  await writeFile(
-    join(hostileDir, 'index.html'),
-    '<!doctype html><meta charset="utf-8"><title>hostile peer</title><script type="module" src="peer.js"></script>',
-  )
-  hostileServer = await startStaticServer({ root: hostileDir })
+  hostileServer = await serveHostilePeer()
 })
 
 test.afterAll(async () => {
   await hostileServer?.close()
-  if (hostileDir) await rm(hostileDir, { recursive: true, force: true })
 })
 
 /**

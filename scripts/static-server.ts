@@ -1,13 +1,15 @@
 /**
  * A small static server for the built app (dist/), for `npm start`, the e2e tests and the bench.
  * It listens on 127.0.0.1 only and serves `config.json` from memory, so one build can be pointed at
- * different relays and ICE servers at serve time.
+ * different relays and ICE servers at serve time. Every response carries the security headers a
+ * host should send (security-headers.ts).
  */
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import { createGzip } from 'node:zlib'
 import { extname, join, normalize, resolve, sep } from 'node:path'
+import { securityHeaders } from './security-headers.ts'
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -53,11 +55,6 @@ const compressible = new Set([
   '.txt',
   '.wasm',
 ])
-
-const securityHeaders = {
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-}
 
 export const startStaticServer = async (options: StaticServerOptions): Promise<StaticServer> => {
   let root = resolve(options.root)

@@ -5,11 +5,11 @@ import {
   buildTimeOverrides,
   parseOverrides,
   resolveConfig,
+  linkRelays,
   savedSettingsOverrides,
-  urlOverrides,
   type ConfigOverrides,
 } from './lib/signalling/config.ts'
-import { parseRoomFragment } from './lib/signalling/link.ts'
+import { parseRoomFragment, roomlessUrl, type RoomLink } from './lib/signalling/link.ts'
 import { discoverPublicAddress } from './lib/signalling/nearby.ts'
 import type { PeerRoom, PeerRoomEvents, PeerRoomOptions } from './lib/signalling/room.ts'
 import {
@@ -44,6 +44,7 @@ import { shareFailedText, stagedText } from './ui/messages.ts'
 import App from './ui/App.svelte'
 import { AppState } from './ui/state/app-state.svelte.ts'
 import { HistoryState } from './ui/state/history.svelte.ts'
+import { LinkPrompts } from './ui/state/link-prompts.svelte.ts'
 import { PreferencesState } from './ui/state/preferences.svelte.ts'
 import './ui/global.css'
 
@@ -65,8 +66,15 @@ const loadServedConfig = async (): Promise<ConfigOverrides> => {
 type CreateRoom = (options: PeerRoomOptions, events: PeerRoomEvents) => PeerRoom
 
 /**
+ * Fault injection exists only in builds made for the e2e tests (`vite build --mode e2e`, see
+ * package.json); a production build ignores `testHooks` in a served config.json, and leaves the
+ * hooks' code out.
+ */
+const testBuild = import.meta.env.MODE === 'e2e'
+
+/**
  * Test-only: lets the e2e tests damage a frame in flight, cut every peer connection and relay
- * connection, and make storage run out once (enabled by the served config only). One injector for
+ * connection, and make storage run out once (a test build with the served config's testHooks). One injector for
  * every room, so the hook reaches a peer whichever room it was met in.
  */
 const withFaultInjection = (
@@ -149,12 +157,8 @@ const start = async () => {
     loadServedConfig(),
     connectionSettings.load().then(savedSettingsOverrides),
   ]).then(([served, saved]) =>
-    resolveConfig(
-      buildTimeOverrides(import.meta.env),
-      served,
-      saved,
-      urlOverrides(new URL(location.href)),
-    ),
+    // A link's relays are no layer here: they apply to its room alone, if the person agrees.
+    resolveConfig(buildTimeOverrides(import.meta.env), served, saved),
   )
   const preferences = new PreferencesState(createPreferencesStore(localStorageOrNull()), () =>
     navigator.languages.length > 0 ? navigator.languages : [navigator.language],
@@ -163,6 +167,7 @@ const start = async () => {
   await preferences.apply()
   addEventListener('languagechange', () => void preferences.browserLanguagesChanged())
   const app = new AppState()
+  const prompts = new LinkPrompts()
   const transferHistory = new HistoryState(createHistoryStore(), () => Date.now())
   void transferHistory.load()
   // Received files: small ones in memory, large ones streamed into OPFS (see sink-factory.ts).
@@ -178,7 +183,7 @@ const start = async () => {
   let roomMaker: CreateRoom | null = null
   const createRoom = (loaded: Signalling): CreateRoom =>
     (roomMaker ??=
-      storageFault !== null
+      testBuild && storageFault !== null
         ? withFaultInjection(loaded.createPeerRoom, storageFault, loaded.closeRelayConnections)
         : loaded.createPeerRoom)
   const ferry = createFerry(
@@ -265,7 +270,16 @@ const start = async () => {
   )
   mount(App, {
     target,
-    props: { app, ferry, receiving, preferences, connection, notifier, history: transferHistory },
+    props: {
+      app,
+      ferry,
+      receiving,
+      preferences,
+      connection,
+      notifier,
+      history: transferHistory,
+      prompts,
+    },
   })
   // Transfers an earlier visit was receiving are offered to resume; their partial files stay.
   // Other partial or unreleased files (a closed or crashed tab) must not pile up.
@@ -298,22 +312,45 @@ const start = async () => {
     failed: () => app.notify('error', shareFailedText()),
   })
   const config = await configLoaded
-  if (config.testHooks) storageFault = createStorageFault()
-  await ferry.start(parseRoomFragment(location.hash))
+  if (testBuild && config.testHooks) storageFault = createStorageFault()
+  // A link that names relays joins only once the person has said whether to use them.
+  const opened = roomLinkOf(new URL(location.href))
+  await ferry.start(opened?.relayUrls ? null : opened)
+  if (opened?.relayUrls) {
+    const { relayUrls, ...link } = opened
+    await ferry.joinLink((await prompts.askRelays(relayUrls)) ? opened : link)
+  }
   if (launch?.kind === 'new-link' && !app.room) ferry.shareLink()
-  // Opening another room's link in this tab switches rooms.
+  // Another room's link in this tab's address (any page holding this window can set the fragment):
+  // joined on this device's own relays (the query belongs to the room it is in), and, when that
+  // means leaving a room, only once the person agrees.
   addEventListener('hashchange', () => {
     const link = parseRoomFragment(location.hash)
-    if (link && link.roomId !== app.room?.roomId) void ferry.joinLink(link)
+    const current = app.room
+    if (!link || link.roomId === current?.roomId) return
+    if (!current) {
+      void ferry.joinLink(link)
+      return
+    }
+    void prompts.askSwitch().then((join) => {
+      if (join) return ferry.joinLink(link)
+      history.replaceState(null, '', current?.url ?? roomlessUrl(new URL(location.href)))
+    })
   })
   // Say goodbye when the page goes away, so peers drop it at once rather than after the connection
   // times out. pagehide also fires where beforeunload does not (iOS Safari); a page restored from the
   // back-forward cache joins its rooms again.
-  addEventListener('pagehide', () => void ferry.leaveAll())
+  // The room is remembered as it was joined (with the relays the person took), not read back from an
+  // address another page may have changed meanwhile.
+  let roomBeforeHide: string | null = null
+  addEventListener('pagehide', () => {
+    roomBeforeHide = app.room?.url ?? null
+    void ferry.leaveAll()
+  })
   addEventListener('pageshow', (event) => {
     if (!event.persisted) return
     void ferry.retryNearby()
-    const link = parseRoomFragment(location.hash)
+    const link = roomBeforeHide === null ? null : roomLinkOf(new URL(roomBeforeHide))
     if (link) void ferry.joinLink(link)
   })
   // A network that comes back may be another network, with another nearby room. (navigator.onLine
@@ -325,6 +362,14 @@ const start = async () => {
   addEventListener('online', () => app.setBrowserOnline(true))
   addEventListener('offline', () => app.setBrowserOnline(false))
   registerServiceWorker({ onUpdateReady: (activate) => (app.activateUpdate = activate) })
+}
+
+/** The room an address names, with the relays it names (absent when none). */
+const roomLinkOf = (url: URL): RoomLink | null => {
+  const link = parseRoomFragment(url.hash)
+  const relayUrls = linkRelays(url)
+  if (!link) return null
+  return relayUrls.length > 0 ? { ...link, relayUrls } : link
 }
 
 /**

@@ -7,7 +7,12 @@ import {
 } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'
 import { actionParam, sharedParam } from './lib/pwa/launch.ts'
-import { newShareId, sharedItemsFromForm, shareTargetPath } from './lib/pwa/share-target.ts'
+import {
+  isOwnShare,
+  newShareId,
+  sharedItemsFromForm,
+  shareTargetPath,
+} from './lib/pwa/share-target.ts'
 import { createShareInbox } from './lib/storage/share-inbox.ts'
 
 declare const self: ServiceWorkerGlobalScope
@@ -49,7 +54,8 @@ registerRoute(
 /**
  * The OS share menu posts files and text here (the manifest's share_target). They are kept in the
  * share inbox, and the app opens with the share's id in its address, takes them out and stages them
- * for sending. 303 turns the POST into a GET, so a reload does not post again.
+ * for sending. 303 turns the POST into a GET, so a reload does not post again. A post another site
+ * makes (a cross-site form) is refused: see isOwnShare.
  */
 const shareTargetUrl = new URL(shareTargetPath, self.registration.scope).href
 const shareInbox = createShareInbox()
@@ -58,6 +64,12 @@ registerRoute(
   ({ url }) => url.href === shareTargetUrl,
   async ({ request }) => {
     const app = new URL('./', self.registration.scope)
+    if (!isOwnShare(request, self.location.origin)) {
+      return new Response('Ferry takes shares from this device’s share menu only.', {
+        status: 403,
+        headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+      })
+    }
     try {
       const id = newShareId()
       await shareInbox.put(id, sharedItemsFromForm(await request.formData()))

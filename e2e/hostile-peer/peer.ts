@@ -122,8 +122,7 @@ const hostileCases = (): HostileCase[] => {
     unsafe('UNC path', '\\\\server\\share\\x.txt'),
     unsafe('NUL byte', 'a\u0000b.txt'),
     unsafe('control character', 'bell\u0007.txt'),
-    unsafe('bidi override U+202E', 'invoice\u202Efdp.exe'),
-    unsafe('bidi isolate U+2066', 'photo\u2066gpj.exe\u2069'),
+    // Bidi and invisible characters are dropped as names enter, not refused: @hardening covers them.
     unsafe('device name CON', 'CON'),
     unsafe('device name nul.txt', 'nul.txt'),
     unsafe('device name COM1.log', 'COM1.log'),
@@ -259,6 +258,55 @@ const api = {
       })
       if (accept) return
       await sleep(50)
+    }
+  },
+
+  /**
+   * Offers files under the names and types given and, once accepted, sends their bytes and digests
+   * as an honest sender would (each `done` after the app acknowledged the file's last byte).
+   */
+  async sendFiles(
+    peerId: string,
+    files: { name: string; type: string; text: string }[],
+  ): Promise<void> {
+    const transfer = newTransferId()
+    const bodies = files.map((file) => new TextEncoder().encode(file.text))
+    await api.send(
+      peerId,
+      offerOf(
+        files.map((file, index) => ({
+          index,
+          name: file.name,
+          size: bodies[index]?.length ?? 0,
+          type: file.type,
+        })),
+        transfer,
+      ),
+    )
+    await api.accepted(transfer)
+    for (const [index, body] of bodies.entries()) {
+      if (body.length > 0) {
+        api.sendFrame(
+          peerId,
+          encodeFrame({ transferId: transfer, file: index, offset: 0, payload: body }),
+        )
+        while (
+          !received.some(({ message }) => {
+            const record = message as Record<string, unknown> | null
+            return (
+              record?.['type'] === 'ack' &&
+              record['transfer'] === transfer &&
+              record['file'] === index &&
+              record['offset'] === body.length
+            )
+          })
+        ) {
+          await sleep(50)
+        }
+      }
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body))
+      const sha256 = [...digest].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+      await api.send(peerId, { type: 'done', transfer, file: index, sha256 })
     }
   },
 

@@ -186,6 +186,7 @@ const setUp = (setup: Setup = {}) => {
     trust: [] as TrustSettings[],
     rooms: [] as (string | null)[],
     notices: [] as Notice[],
+    addresses: [] as string[],
   }
   const events: FerryEvents = {
     onIdentity: () => undefined,
@@ -218,8 +219,8 @@ const setUp = (setup: Setup = {}) => {
       )
     },
     deviceHints: { userAgent: 'Linux', maxTouchPoints: 0 },
-    pageUrl: () => new URL('https://ferry.test/'),
-    showRoomInAddress: () => undefined,
+    pageUrl: () => new URL(seen.addresses.at(-1) ?? 'https://ferry.test/'),
+    showRoomInAddress: (url) => void seen.addresses.push(url),
     createRoom: (options, roomEvents) => {
       const room: FakeRoom = {
         options,
@@ -380,6 +381,29 @@ describe('peers across rooms', () => {
     // The old room's late callbacks are ignored.
     link.leave('bob')
     expect(seen.peers.get('bob')?.rooms).toEqual(['nearby'])
+  })
+
+  it("uses a link's relays for its room alone, and leaving takes the room out of the address", async () => {
+    const { ferry, nearby, seen, roomWith, rooms, nearbySettled } = await inBothRooms()
+    const linkB = { roomId: 'B'.repeat(22), secret: 'b'.repeat(22), relayUrls: ['wss://l.example'] }
+    await ferry.joinLink(linkB)
+    expect(roomWith(linkB.roomId).options.config.relayUrls).toEqual(['wss://l.example'])
+    expect(roomWith(linkA.roomId).options.config.relayUrls).toEqual(stunConfig.relayUrls)
+    // Trystero keeps the first room's relays for every room: nearby leaves rather than share them.
+    expect(nearby.left).toBe(true)
+    expect(seen.nearby.at(-1)).toEqual({ state: 'unavailable', reason: 'link-relays' })
+    await ferry.retryNearby()
+    expect(rooms.filter((room) => room.options.roomId === nearby.options.roomId)).toHaveLength(1)
+    expect(seen.addresses.at(-1)).toBe(
+      `https://ferry.test/?relays=wss%3A%2F%2Fl.example#room=${linkB.roomId}&key=${linkB.secret}`,
+    )
+    await ferry.leaveRoom()
+    expect(seen.addresses.at(-1)).toBe('https://ferry.test/')
+    // Back on the device's own relays, nearby comes back.
+    await nearbySettled()
+    const again = roomWith(nearby.options.roomId)
+    expect(again).not.toBe(nearby)
+    expect(again.options.config.relayUrls).toEqual(stunConfig.relayUrls)
   })
 
   it('greets each device once, and again once per device on a rename', async () => {

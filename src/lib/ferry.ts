@@ -4,10 +4,10 @@
  * it never reaches into the UI.
  */
 import { createWaitAnnouncer } from './signalling/announcer.ts'
-import type { FerryConfig } from './signalling/config.ts'
+import { linkRoomConfig, type FerryConfig } from './signalling/config.ts'
 import { hasTurnServer, type ConnectionDetails } from './signalling/connection-stats.ts'
 import { detectDeviceKind, randomDeviceName, type DeviceHints } from './signalling/identity.ts'
-import { createRoomLink, roomUrl, type RoomLink } from './signalling/link.ts'
+import { createRoomLink, roomlessUrl, roomUrl, type RoomLink } from './signalling/link.ts'
 import { nearbyRoom, stunServersOf } from './signalling/nearby.ts'
 import type { PeerRoom, PeerRoomEvents, PeerRoomOptions } from './signalling/room.ts'
 import {
@@ -69,8 +69,12 @@ export interface ActiveRoom {
 export type NearbyStatus =
   | { state: 'checking' }
   | { state: 'active' }
-  /** No STUN server is configured, or none answered in time: only a link finds devices. */
-  | { state: 'unavailable'; reason: 'no-stun-server' | 'no-answer' }
+  /**
+   * No STUN server is configured, or none answered in time: only a link finds devices. Or the link
+   * room runs on relays its link named ('link-relays'): Trystero keeps one set of relays per page,
+   * the first room's, so nearby waits rather than announce itself on those relays.
+   */
+  | { state: 'unavailable'; reason: 'no-stun-server' | 'no-answer' | 'link-relays' }
 
 export interface TrustSettings {
   /** Most recently trusted first. */
@@ -128,7 +132,7 @@ export interface FerryDeps {
   discoverPublicAddress(iceServers: RTCIceServer[]): Promise<string | null>
   deviceHints: DeviceHints
   pageUrl: () => URL
-  /** Remembers the room in the address bar, so a reload stays in it. */
+  /** Remembers the room in the address bar, so a reload stays in it (or, leaving, forgets it). */
   showRoomInAddress(url: string): void
   /** Joins a room; it may load the signalling code first (main.ts loads Trystero on first use). */
   createRoom(options: PeerRoomOptions, events: PeerRoomEvents): PeerRoom | Promise<PeerRoom>
@@ -144,11 +148,11 @@ export interface FerryDeps {
 export interface Ferry {
   /** Opens this device's certificate, then the link's room (if any), then looks for nearby devices. */
   start(link: RoomLink | null): Promise<void>
-  /** Joins the room of a link, leaving the current link room. */
+  /** Joins the room of a link (on its own relays, if it has any), leaving the current link room. */
   joinLink(link: RoomLink): Promise<void>
   /** Makes a new private room and joins it. */
   shareLink(): ActiveRoom
-  /** Leaves the link room; nearby devices stay. */
+  /** Leaves the link room, and takes it out of the address; nearby devices stay. */
   leaveRoom(): Promise<void>
   /** Leaves every room, for a page going away; retryNearby and joinLink come back. */
   leaveAll(): Promise<void>
@@ -476,7 +480,12 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
   }
 
   /** Joins a room once this device's certificate is known, so that every connection presents it. */
-  const openRoom = (kind: RoomKind, roomId: string, password: string): Membership => {
+  const openRoom = (
+    kind: RoomKind,
+    roomId: string,
+    password: string,
+    relayUrls?: readonly string[],
+  ): Membership => {
     if (!inAnyRoom()) {
       roomJoinedAtMs = deps.nowMs()
       relaysReported = 'unknown'
@@ -485,7 +494,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     const create = () => {
       if (membership.left || destroyed) return
       const made = deps.createRoom(
-        { config: config(), roomId, password, certificate },
+        { config: linkRoomConfig(config(), relayUrls), roomId, password, certificate },
         {
           onPeerJoin: (peerId, port, descriptions) => {
             if (!membership.left) peerJoined(kind, peerId, port, descriptions)
@@ -538,7 +547,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
 
   const joinLink = (roomLink: RoomLink): ActiveRoom => {
     const active = { roomId: roomLink.roomId, url: roomUrl(deps.pageUrl(), roomLink) }
-    link = openRoom('link', roomLink.roomId, roomLink.secret)
+    link = openRoom('link', roomLink.roomId, roomLink.secret, roomLink.relayUrls)
     deps.showRoomInAddress(active.url)
     events.onRoom(active)
     return active
@@ -553,6 +562,8 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
 
   // Nearby: one lookup at a time; leaving every room makes a lookup in flight moot.
   let nearbyLookup: Promise<void> | null = null
+  /** The link room runs on its link's relays: nearby waits until it is left (see NearbyStatus). */
+  let linkOnOwnRelays = false
   let nearbyGeneration = 0
 
   const leaveNearby = async () => {
@@ -563,6 +574,10 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
 
   const findNearby = async (generation: number) => {
     const current = () => !destroyed && generation === nearbyGeneration
+    if (linkOnOwnRelays) {
+      events.onNearby({ state: 'unavailable', reason: 'link-relays' })
+      return
+    }
     const { appId, iceServers } = config()
     if (stunServersOf(iceServers).length === 0) {
       events.onNearby({ state: 'unavailable', reason: 'no-stun-server' })
@@ -635,13 +650,36 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     },
     shareLink: () => {
       if (link) void leaveRoom()
+      if (linkOnOwnRelays) {
+        linkOnOwnRelays = false
+        void lookForNearby()
+      }
       return joinLink(createRoomLink())
     },
     joinLink: async (roomLink) => {
       await leaveRoom()
+      if (roomLink.relayUrls && roomLink.relayUrls.length > 0) {
+        // Every room leaves first, so that Trystero takes up the link's relays for this room alone.
+        linkOnOwnRelays = true
+        nearbyGeneration++
+        nearbyLookup = null
+        await leaveNearby()
+        events.onNearby({ state: 'unavailable', reason: 'link-relays' })
+      } else if (linkOnOwnRelays) {
+        linkOnOwnRelays = false
+        void lookForNearby()
+      }
       joinLink(roomLink)
     },
-    leaveRoom,
+    leaveRoom: async () => {
+      const leaving = leaveRoom()
+      // A reload, or back and forward, must not join again, and the secret leaves the address bar.
+      deps.showRoomInAddress(roomlessUrl(deps.pageUrl()))
+      await leaving
+      if (!linkOnOwnRelays) return
+      linkOnOwnRelays = false
+      await lookForNearby()
+    },
     leaveAll: async () => {
       nearbyGeneration++
       nearbyLookup = null

@@ -74,7 +74,11 @@ export const nearbyText = (status: NearbyStatus): string => {
     case 'active':
       return t('nearby.active')
     case 'unavailable':
-      return status.reason === 'no-stun-server' ? t('nearby.noStun') : t('nearby.unavailable')
+      return status.reason === 'no-stun-server'
+        ? t('nearby.noStun')
+        : status.reason === 'link-relays'
+          ? t('nearby.linkRelays')
+          : t('nearby.unavailable')
   }
 }
 

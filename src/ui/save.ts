@@ -6,9 +6,14 @@
 import { savedName } from '../lib/protocol/paths.ts'
 import type { TransferSnapshot } from '../lib/transfer/types.ts'
 
-/** Downloads a blob under a name made safe (it came from a peer). */
+/**
+ * Downloads a blob under a name made safe (it came from a peer). Always as bytes: a blob: URL with
+ * the peer's declared type (text/html, SVG) would render on Ferry's origin wherever the browser
+ * ignores `download` (some in-app browsers), and a typed blob lets the browser rename the file
+ * ('empty' saved as 'empty.txt').
+ */
 export const downloadBlob = (blob: Blob, name: string): void => {
-  const url = URL.createObjectURL(blob)
+  const url = URL.createObjectURL(blob.slice(0, blob.size, 'application/octet-stream'))
   const anchor = document.createElement('a')
   anchor.href = url
   anchor.download = savedName(name)

@@ -261,7 +261,6 @@ describe('parseControl', () => {
       ['a\0b'],
       ['CON'],
       ['dir.'],
-      ['x\u202ey'],
       [7],
       ['a', 'a'],
     ]) {
@@ -286,12 +285,45 @@ describe('parseControl', () => {
       transfer,
       files: [file(0, patch)],
     })
-    for (const name of ['CON', 'nul.txt', 'a:b', 'C:', 'x\u202egpj.exe', 'tab\t', 'end.', 'end ']) {
+    for (const name of ['CON', 'nul.txt', 'a:b', 'C:', 'tab\t', 'end.', 'end ', '\u202e\u200b']) {
       expectRefused(offer({ name }), 'invalid-field')
       expectRefused(offer({ name: 'ok.txt', path: `${name}/ok.txt` }), 'invalid-field')
     }
     expectRefused(offer({ name: 'ok.txt', path: 'a/lpt1/ok.txt' }), 'invalid-field')
     expect(parseControl(offer({ name: 'console.log', path: 'com10/console.log' })).ok).toBe(true)
+  })
+
+  it('drops invisible and reordering characters from names and paths as they enter', () => {
+    const parsed = parseControl({
+      type: 'offer',
+      transfer,
+      files: [
+        file(0, { name: 'invoice\u202Efdp.exe', path: 'a\u200b/b\ufeff/invoice\u202Efdp.exe' }),
+      ],
+      folders: ['e\u2028mpty\u2066'],
+    })
+    expect(parsed.ok && parsed.message.type === 'offer' && parsed.message).toMatchObject({
+      files: [{ name: 'invoicefdp.exe', path: 'a/b/invoicefdp.exe' }],
+      folders: ['empty'],
+    })
+    const zalgo = `Z${'\u0301'.repeat(40)}`
+    const hello = parseControl({
+      type: 'hello',
+      version: protocolVersion,
+      name: `\u202eAmber\u200d Otter\u2029 ${zalgo}`,
+      device: 'laptop',
+    })
+    expect(hello.ok && hello.message.type === 'hello' && hello.message.name).toBe(
+      `Amber Otter Z${'\u0301'.repeat(4)}`,
+    )
+    // Nothing left but invisibles: no name at all.
+    const blank = {
+      type: 'hello',
+      version: protocolVersion,
+      name: '\u200b\u202e',
+      device: 'laptop',
+    }
+    expectRefused(blank, 'invalid-field')
   })
 
   it('checks the transfer messages', () => {
@@ -390,5 +422,6 @@ describe('helpers', () => {
     expect(long.name.length).toBe(maxDeviceNameChars)
     expect(parseControl(long).ok).toBe(true)
     expect(parseControl(createHello('   ', 'unknown')).ok).toBe(true)
+    expect(createHello('\u202eAmber\u200b', 'phone').name).toBe('Amber')
   })
 })

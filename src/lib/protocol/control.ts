@@ -25,7 +25,7 @@ import {
   maxTextChars,
   protocolVersion,
 } from './limits.ts'
-import { isSafeFileName, isSafeRelativePath } from './paths.ts'
+import { isSafeFileName, isSafeRelativePath, withoutInvisibles } from './paths.ts'
 import { utf8Bytes } from './utf8.ts'
 
 export { utf8Bytes }
@@ -51,9 +51,11 @@ const fileIndex = v.pipe(
 const byteCount = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(maxFileBytes))
 const sha256Hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'))
 
-// Names and paths are refused, never repaired: see paths.ts for what "safe" means.
+// Invisible and reordering characters are dropped as names enter (they only disguise a name);
+// otherwise names and paths are refused, never repaired: see paths.ts for what "safe" means.
 const fileName = v.pipe(
   v.string(),
+  v.transform(withoutInvisibles),
   v.minLength(1),
   v.maxLength(maxFileNameChars),
   v.maxBytes(maxFileNameBytes),
@@ -62,6 +64,7 @@ const fileName = v.pipe(
 
 const relativePath = v.pipe(
   v.string(),
+  v.transform(withoutInvisibles),
   v.minLength(1),
   v.maxLength(maxPathChars),
   v.check(isSafeRelativePath, 'must be a relative path of safe names, in canonical form'),
@@ -107,7 +110,12 @@ export const isPreviewData = (data: string): boolean =>
 const helloSchema = v.object({
   type: v.literal('hello'),
   version: v.literal(protocolVersion),
-  name: v.pipe(v.string(), v.minLength(1), v.maxLength(maxDeviceNameChars)),
+  name: v.pipe(
+    v.string(),
+    v.transform(withoutInvisibles),
+    v.minLength(1),
+    v.maxLength(maxDeviceNameChars),
+  ),
   // A kind this version does not know is shown as 'unknown' rather than refused.
   device: v.fallback(v.picklist(deviceKinds), 'unknown'),
 })
@@ -390,10 +398,10 @@ export const parseControl = (raw: unknown): ParseControlResult => {
 const describe = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value
 
-/** Our `hello`, with the device name trimmed to what the protocol allows. */
+/** Our `hello`, with the device name cleaned and trimmed to what the protocol allows. */
 export const createHello = (name: string, device: DeviceKind): HelloMessage => {
   let trimmed = ''
-  for (const codePoint of name.trim()) {
+  for (const codePoint of withoutInvisibles(name).trim()) {
     if (trimmed.length + codePoint.length > maxDeviceNameChars) break
     trimmed += codePoint
   }

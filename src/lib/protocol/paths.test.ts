@@ -15,6 +15,7 @@ import {
   sanitizeRelativePath,
   savedName,
   savedPath,
+  withoutInvisibles,
 } from './paths.ts'
 import { utf8Bytes } from './utf8.ts'
 
@@ -210,6 +211,32 @@ describe('safeRelativePath', () => {
     expect(isSafeRelativePath('a//b')).toBe(false)
     expect(isSafeRelativePath('a/./b')).toBe(false)
     expect(isSafeRelativePath('a/')).toBe(false)
+  })
+})
+
+describe('withoutInvisibles', () => {
+  it('drops bidi controls, zero-width characters, BOM, separators and long runs of marks', () => {
+    expect(withoutInvisibles('photo\u202egpj.exe')).toBe('photogpj.exe')
+    expect(withoutInvisibles('\ufeffa\u200bb\u200cc\u200dd\u2060e')).toBe('abcde')
+    expect(withoutInvisibles('line\u2028break\u2029para')).toBe('linebreakpara')
+    expect(withoutInvisibles('tag\u{e0041}\u{e0042}s')).toBe('tags')
+    expect(withoutInvisibles(`Z${'\u0301\u0316'.repeat(20)}!`)).toBe(
+      `Z${'\u0301\u0316'.repeat(2)}!`,
+    )
+  })
+
+  it('keeps real scripts, emoji and their variation selectors', () => {
+    for (const text of ['Tiếng Việt', 'क्षत्रिय', 'שָׁלוֹם', '❤️', 'العربية', 'é']) {
+      expect(withoutInvisibles(text)).toBe(text)
+    }
+  })
+
+  it('is what isSafeFileName asks of a name, and what safeFileName does to one', () => {
+    for (const name of ['a\u200bb', '\ufeffx', 'l\u2028', `Z${'\u0301'.repeat(5)}`]) {
+      expect(isSafeFileName(name), JSON.stringify(name)).toBe(false)
+      expect(safeFileName(name)).toBe(withoutInvisibles(name))
+      expect(savedName(name)).toBe(withoutInvisibles(name))
+    }
   })
 })
 

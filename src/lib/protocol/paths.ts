@@ -28,6 +28,32 @@ const forbiddenCharacters = /[\u0000-\u001f\u007f-\u009f/\\:*?"<>|]/u
  */
 const bidiControls = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u
 
+/**
+ * Characters that show as nothing, or as a blank, and so hide what a name says: zero-width spaces
+ * and joiners, the BOM, soft hyphen, word joiner and invisible operators, line and paragraph
+ * separators, Hangul fillers, interlinear annotation marks and tag characters. (Variation selectors
+ * stay: emoji need them.)
+ */
+const invisibleCharacters =
+  // eslint-disable-next-line no-misleading-character-class -- each of these, alone, is the point
+  /[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200d\u2028\u2029\u2060-\u2064\u206a-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/u
+
+/** Real scripts stack a few marks on a letter; longer runs ("Zalgo" text) only smear over the line. */
+const maxCombiningRun = 4
+const combiningRun = new RegExp(`([\\p{Mn}\\p{Me}]{${maxCombiningRun}})[\\p{Mn}\\p{Me}]+`, 'gu')
+
+/**
+ * Text from a peer (a device or file name) without what could disguise it: bidi controls and
+ * invisible characters removed, runs of combining marks cut to maxCombiningRun. Applied where
+ * names enter (control.ts) and by safeFileName; isSafeFileName refuses what it would change.
+ */
+export const withoutInvisibles = (text: string): string =>
+  text
+    .replace(new RegExp(bidiControls.source, 'gu'), '')
+    // eslint-disable-next-line no-misleading-character-class -- as for invisibleCharacters
+    .replace(new RegExp(invisibleCharacters.source, 'gu'), '')
+    .replace(combiningRun, '$1')
+
 /** Half of a surrogate pair without its other half: not a character, and no file system takes it. */
 const loneSurrogate = /[\ud800-\udfff]/u
 
@@ -47,6 +73,7 @@ export const isSafeFileName = (name: string): boolean =>
   utf8Bytes(name) <= maxFileNameBytes &&
   !forbiddenCharacters.test(name) &&
   !bidiControls.test(name) &&
+  withoutInvisibles(name) === name &&
   !loneSurrogate.test(name) &&
   !trailingDotOrSpace.test(name) &&
   !reservedName.test(name)
@@ -108,7 +135,7 @@ const stripTrailingDotsAndSpaces = (name: string): string => name.replace(/[. ]+
 
 /**
  * A safe name made from any string, for our own files before they are offered and for whatever
- * is shown or saved: invisible reordering characters are removed, forbidden characters become
+ * is shown or saved: invisible and reordering characters are removed (withoutInvisibles), forbidden characters become
  * '_', trailing dots and spaces go, reserved names get a leading '_', long names are shortened.
  * A name that is safe already comes back unchanged.
  */
@@ -118,8 +145,7 @@ export const safeFileName = (
   maxBytes = maxFileNameBytes,
 ): string => {
   const bound = { chars: maxFileNameChars, bytes: Math.min(maxBytes, maxFileNameBytes) }
-  const cleaned = name
-    .replace(new RegExp(bidiControls.source, 'gu'), '')
+  const cleaned = withoutInvisibles(name)
     .replace(new RegExp(forbiddenCharacters.source, 'gu'), '_')
     .replace(new RegExp(loneSurrogate.source, 'gu'), '_')
   let safe = stripTrailingDotsAndSpaces(truncateName(cleaned, bound)) || fallback

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { maxTextChars } from '../protocol/limits.ts'
 import { launchActionOf } from './launch.ts'
-import { newShareId, sharedItemsFromForm } from './share-target.ts'
+import { isOwnShare, newShareId, sharedItemsFromForm } from './share-target.ts'
 
 const form = (fields: [string, string | File][]) => {
   const data = new FormData()
@@ -60,5 +60,29 @@ describe('newShareId', () => {
       shareId: id,
     })
     expect(newShareId()).not.toBe(id)
+  })
+})
+
+describe('isOwnShare', () => {
+  const app = 'https://ferry.example'
+  const request = (referrer: string, site?: string) => ({
+    referrer,
+    headers: new Headers(site === undefined ? {} : { 'Sec-Fetch-Site': site }),
+  })
+
+  it("takes the share sheet's post (no referrer) and Ferry's own pages", () => {
+    expect(isOwnShare(request(''), app)).toBe(true)
+    expect(isOwnShare(request('', 'none'), app)).toBe(true)
+    expect(isOwnShare(request('https://ferry.example/?x=1'), app)).toBe(true)
+    expect(isOwnShare(request('https://ferry.example/', 'same-origin'), app)).toBe(true)
+  })
+
+  it('refuses a post from another site or origin', () => {
+    expect(isOwnShare(request('https://evil.example/form'), app)).toBe(false)
+    expect(isOwnShare(request('https://ferry.example.evil.example/'), app)).toBe(false)
+    expect(isOwnShare(request('http://ferry.example/'), app)).toBe(false)
+    expect(isOwnShare(request('', 'cross-site'), app)).toBe(false)
+    expect(isOwnShare(request('', 'same-site'), app)).toBe(false)
+    expect(isOwnShare(request('not a url'), app)).toBe(false)
   })
 })

@@ -35,3 +35,29 @@ export const sharedItemsFromForm = (form: FormData): SharedItems => {
 
 /** A fresh id for one share: where the app finds it again (launch.ts reads it from the address). */
 export const newShareId = (): string => crypto.randomUUID()
+
+/** What the service worker can see of where a share came from. */
+export interface ShareRequest {
+  /** '' when the request carried none (the OS share sheet sends none). */
+  referrer: string
+  headers: { get(name: string): string | null }
+}
+
+/**
+ * Whether a post to the share target is one the OS share sheet (or Ferry itself) made: no referrer,
+ * or one of Ferry's own pages, and no Sec-Fetch-Site saying another site sent it. A form on
+ * another site is refused, so it cannot stage files or text in Ferry. What this cannot tell: a
+ * site that hides its referrer (referrerpolicy="no-referrer") looks like the share sheet, since a
+ * service worker does not see Sec-Fetch-Site; what it stages is still only sent when the person
+ * picks a device and sends it.
+ */
+export const isOwnShare = (request: ShareRequest, appOrigin: string): boolean => {
+  const site = request.headers.get('Sec-Fetch-Site')
+  if (site !== null && site !== 'same-origin' && site !== 'none') return false
+  if (request.referrer === '') return true
+  try {
+    return new URL(request.referrer).origin === appOrigin
+  } catch {
+    return false
+  }
+}

@@ -5,8 +5,9 @@ import {
   parseOverrides,
   parseRelayList,
   resolveConfig,
+  linkRelays,
+  linkRoomConfig,
   savedSettingsOverrides,
-  urlOverrides,
 } from './config.ts'
 import { connectionFormOf, parseConnectionForm, type ConnectionForm } from './connection-form.ts'
 
@@ -16,13 +17,34 @@ describe('config', () => {
     expect(defaultConfig.iceServers.length).toBeGreaterThan(0)
   })
 
-  it('reads relays from a URL and drops invalid ones', () => {
+  it('reads relays from a link and drops invalid ones', () => {
     const url = new URL(
-      'https://x.example/?relays=ws://127.0.0.1:7447,%20wss://r.example,http://no,junk',
+      'https://x.example/?relays=ws://127.0.0.1:7447,%20wss://r.example,http://no,junk,ws://lan.example',
     )
-    expect(urlOverrides(url)).toEqual({ relayUrls: ['ws://127.0.0.1:7447', 'wss://r.example'] })
-    expect(urlOverrides(new URL('https://x.example/'))).toEqual({})
+    expect(linkRelays(url)).toEqual(['ws://127.0.0.1:7447', 'wss://r.example'])
+    expect(linkRelays(new URL('https://x.example/'))).toEqual([])
     expect(parseRelayList(null)).toEqual([])
+  })
+
+  it('takes plain ws: relays on this machine only, as the Content Security Policy does', () => {
+    expect(
+      parseRelayList('ws://localhost:1,ws://127.0.0.1:2,ws://10.0.0.2:3,ws://r.example'),
+    ).toEqual(['ws://localhost:1', 'ws://127.0.0.1:2'])
+  })
+
+  it("applies a link's relays to that link's room alone; saved settings stay the device's", () => {
+    const device = resolveConfig(
+      buildTimeOverrides({ VITE_FERRY_RELAYS: 'wss://built.example' }),
+      parseOverrides({ relayUrls: ['wss://served.example'] }),
+      savedSettingsOverrides({ relayUrls: ['wss://saved.example'] }),
+    )
+    expect(device.relayUrls).toEqual(['wss://saved.example'])
+    const linkRoom = linkRoomConfig(device, ['wss://link.example'])
+    expect(linkRoom.relayUrls).toEqual(['wss://link.example'])
+    expect(linkRoom.iceServers).toBe(device.iceServers)
+    expect(device.relayUrls).toEqual(['wss://saved.example'])
+    expect(linkRoomConfig(device)).toBe(device)
+    expect(linkRoomConfig(device, [])).toBe(device)
   })
 
   it('reads the ICE transport policy, and nothing but its two values', () => {

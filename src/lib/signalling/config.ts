@@ -3,8 +3,8 @@
  *
  * Layers, later ones win: built-in defaults (Trystero's public relays and STUN servers) <- build time
  * (VITE_FERRY_* env) <- serve time (`config.json` beside index.html) <- this device's connection
- * settings (storage/settings.ts) <- the page URL (`relays` query parameter, which travels inside
- * shared links).
+ * settings (storage/settings.ts). A link's `relays` query parameter is no layer: it applies to that
+ * link's room alone (linkRoomConfig), once the person has agreed to it.
  */
 export interface FerryConfig {
   appId: string
@@ -56,11 +56,21 @@ export const defaultConfig: FerryConfig = {
   testHooks: false,
 }
 
+/** Hosts a plain `ws:` relay may be on: this machine only (development, tests). */
+const loopbackHosts = new Set(['127.0.0.1', 'localhost'])
+
+/**
+ * A relay Ferry will talk to: a secure WebSocket (`wss:`) anywhere, or a plain one on this machine.
+ * The Content Security Policy (scripts/security-headers.ts) allows exactly these.
+ */
 export const isRelayUrl = (url: string): boolean => {
   if (url.length > maxUrlChars) return false
   try {
     const parsed = new URL(url)
-    return parsed.protocol === 'wss:' || parsed.protocol === 'ws:'
+    return (
+      parsed.protocol === 'wss:' ||
+      (parsed.protocol === 'ws:' && loopbackHosts.has(parsed.hostname))
+    )
   } catch {
     return false
   }
@@ -174,11 +184,16 @@ export const savedSettingsOverrides = (value: unknown): ConfigOverrides => {
   }
 }
 
-/** Relays named in a page URL (`?relays=wss://a,wss://b`), so a shared link can carry them. */
-export const urlOverrides = (url: URL): ConfigOverrides => {
-  const relays = parseRelayList(url.searchParams.get('relays'))
-  return relays.length > 0 ? { relayUrls: relays } : {}
-}
+/**
+ * Relays named in a link (`?relays=wss://a,wss://b`). Anyone can make a link, so they are the
+ * link's author's choice, not this device's: the app asks before using them, and only for that
+ * link's room.
+ */
+export const linkRelays = (url: URL): string[] => parseRelayList(url.searchParams.get('relays'))
+
+/** The config of one link room: the device's own, with the link's relays if the person took them. */
+export const linkRoomConfig = (config: FerryConfig, relayUrls?: readonly string[]): FerryConfig =>
+  relayUrls && relayUrls.length > 0 ? { ...config, relayUrls: [...relayUrls] } : config
 
 export const resolveConfig = (...layers: ConfigOverrides[]): FerryConfig => {
   const config = { ...defaultConfig }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createRoomLink, parseRoomFragment, roomUrl } from './link.ts'
+import { createRoomLink, parseRoomFragment, roomlessUrl, roomUrl } from './link.ts'
 
 describe('room links', () => {
   it('makes 128-bit URL-safe ids and secrets that differ', () => {
@@ -10,17 +10,23 @@ describe('room links', () => {
     expect(createRoomLink().roomId).not.toBe(link.roomId)
   })
 
-  it('round-trips through a URL and keeps relays from the query', () => {
+  it("round-trips through a URL, carrying the room's own relays and not the page's", () => {
     const link = createRoomLink()
-    const page = new URL(
-      'https://ferry.example/app/?relays=wss://a.example,wss://b.example&x=1#old',
+    const page = new URL('https://ferry.example/app/?relays=wss://evil.example&x=1#old')
+    const plain = new URL(roomUrl(page, link))
+    expect(plain.search).toBe('')
+    expect(plain.pathname).toBe('/app/')
+    expect(parseRoomFragment(plain.hash)).toEqual(link)
+    const taken = new URL(
+      roomUrl(page, { ...link, relayUrls: ['wss://a.example', 'wss://b.example'] }),
     )
-    const href = roomUrl(page, link)
-    const url = new URL(href)
-    expect(url.searchParams.get('relays')).toBe('wss://a.example,wss://b.example')
-    expect(url.searchParams.get('x')).toBeNull()
-    expect(url.pathname).toBe('/app/')
-    expect(parseRoomFragment(url.hash)).toEqual(link)
+    expect(taken.searchParams.get('relays')).toBe('wss://a.example,wss://b.example')
+    expect(taken.searchParams.get('x')).toBeNull()
+  })
+
+  it('leaves no room and no link relays in the address after leaving', () => {
+    const page = new URL('https://ferry.example/app/?relays=wss://a.example&lang=fr#room=x&key=y')
+    expect(roomlessUrl(page)).toBe('https://ferry.example/app/?lang=fr')
   })
 
   it('refuses fragments that are not a room', () => {

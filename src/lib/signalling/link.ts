@@ -10,6 +10,8 @@ const tokenPattern = /^[A-Za-z0-9_-]{22}$/
 export interface RoomLink {
   roomId: string
   secret: string
+  /** Relays the link named and the person agreed to, for this room only (config.ts linkRelays). */
+  relayUrls?: readonly string[]
 }
 
 const toBase64Url = (bytes: Uint8Array): string => {
@@ -38,14 +40,24 @@ export const parseRoomFragment = (hash: string): RoomLink | null => {
 }
 
 /**
- * The shareable URL of a room: the app's own URL with the room in the fragment. Relays named in the
- * page's `relays` query parameter are kept, so the other device meets on the same relays.
+ * The shareable URL of a room: the app's own URL with the room in the fragment, and the room's own
+ * relays (those a link named and the person took), so the other device meets on the same relays.
+ * Whatever else the page's address carried is left out.
  */
 export const roomUrl = (pageUrl: URL, link: RoomLink): string => {
   const url = new URL(pageUrl.href)
-  const relays = url.searchParams.get('relays')
   url.search = ''
-  if (relays) url.searchParams.set('relays', relays)
+  if (link.relayUrls && link.relayUrls.length > 0) {
+    url.searchParams.set('relays', link.relayUrls.join(','))
+  }
   url.hash = new URLSearchParams({ room: link.roomId, key: link.secret }).toString()
+  return url.href
+}
+
+/** The page's address without a room: no fragment, no link relays (what "Leave room" leaves). */
+export const roomlessUrl = (pageUrl: URL): string => {
+  const url = new URL(pageUrl.href)
+  url.searchParams.delete('relays')
+  url.hash = ''
   return url.href
 }

@@ -45,6 +45,7 @@ export const de = {
     'Geräte in diesem Netzwerk, auf denen Ferry geöffnet ist, erscheinen hier von selbst.',
   'nearby.noStun':
     'Die Suche in der Nähe ist aus: Es ist kein STUN-Server eingerichtet. Teile stattdessen einen privaten Link.',
+  'nearby.linkRelays': '„In der Nähe“ wartet, solange dieser Raum die Relays seines Links nutzt.',
   'nearby.unavailable':
     'Die Suche in der Nähe ist in diesem Netzwerk nicht möglich. Teile stattdessen einen privaten Link.',
   'nearby.retry': 'Erneut versuchen',
@@ -314,4 +315,13 @@ export const de = {
     'Benachrichtige mich, wenn ein Gerät etwas senden möchte, während Ferry im Hintergrund ist',
   'notify.blocked':
     'Benachrichtigungen sind für Ferry in den Website-Einstellungen dieses Browsers blockiert.',
+  'linkRelays.heading': 'Dieser Link nennt eigene Relays',
+  'linkRelays.body':
+    'Wer diesen Link erstellt hat, hat diese Relays für diesen Raum gewählt. Deine Einstellungen behalten deine eigenen.',
+  'linkRelays.take': 'Für diesen Raum verwenden',
+  'linkRelays.refuse': 'Meine eigenen Relays verwenden',
+  'roomSwitch.heading': 'Einem anderen Raum beitreten?',
+  'roomSwitch.body': 'Die Adresse nennt jetzt einen anderen Raum. Beitreten verlässt diesen.',
+  'roomSwitch.join': 'Dem anderen Raum beitreten',
+  'roomSwitch.stay': 'Hier bleiben',
 } satisfies Catalog

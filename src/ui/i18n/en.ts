@@ -52,6 +52,7 @@ export const en = {
     'Nearby discovery is off: no STUN server is configured. Share a private link to connect instead.',
   'nearby.unavailable':
     'Nearby discovery is unavailable on this network. Share a private link to connect instead.',
+  'nearby.linkRelays': 'Nearby waits while this room uses its link’s relays.',
   'nearby.retry': 'Try again',
 
   // A peer's card
@@ -315,6 +316,16 @@ export const en = {
   'notify.onOffer':
     'Notify me when a device wants to send something while Ferry is in the background',
   'notify.blocked': 'Notifications are blocked for Ferry in this browser’s site settings.',
+  // A link that names its own relays, and an address that moves to another room (link-prompts)
+  'linkRelays.heading': 'This link names its own relays',
+  'linkRelays.body':
+    'Whoever made this link chose these relays for this room. Your settings keep your own.',
+  'linkRelays.take': 'Use them for this room',
+  'linkRelays.refuse': 'Use my own relays',
+  'roomSwitch.heading': 'Join another room?',
+  'roomSwitch.body': 'The address now names another room. Joining it leaves this one.',
+  'roomSwitch.join': 'Join the other room',
+  'roomSwitch.stay': 'Stay here',
 } as const
 
 export type MessageKey = keyof typeof en

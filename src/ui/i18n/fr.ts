@@ -44,6 +44,7 @@ export const fr = {
   'nearby.active': 'Les appareils de ce réseau où Ferry est ouvert apparaissent ici d’eux-mêmes.',
   'nearby.noStun':
     'La détection à proximité est désactivée : aucun serveur STUN n’est configuré. Partagez plutôt un lien privé.',
+  'nearby.linkRelays': '« À proximité » attend tant que ce salon utilise les relais de son lien.',
   'nearby.unavailable':
     'La détection à proximité n’est pas disponible sur ce réseau. Partagez plutôt un lien privé.',
   'nearby.retry': 'Réessayer',
@@ -311,4 +312,13 @@ export const fr = {
     'M’avertir quand un appareil veut envoyer quelque chose pendant que Ferry est en arrière-plan',
   'notify.blocked':
     'Les notifications sont bloquées pour Ferry dans les réglages de site de ce navigateur.',
+  'linkRelays.heading': 'Ce lien indique ses propres relais',
+  'linkRelays.body':
+    'La personne qui a créé ce lien a choisi ces relais pour ce salon. Vos réglages gardent les vôtres.',
+  'linkRelays.take': 'Les utiliser pour ce salon',
+  'linkRelays.refuse': 'Utiliser mes propres relais',
+  'roomSwitch.heading': 'Rejoindre un autre salon ?',
+  'roomSwitch.body': 'L’adresse indique un autre salon. Le rejoindre quitte celui-ci.',
+  'roomSwitch.join': 'Rejoindre l’autre salon',
+  'roomSwitch.stay': 'Rester ici',
 } satisfies Catalog
