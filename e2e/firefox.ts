@@ -107,6 +107,11 @@ export class FirefoxDevice {
     return device
   }
 
+  /** The profile folder, which every process of this Firefox names on its command line. */
+  get profilePath(): string {
+    return this.profileDir
+  }
+
   /** Waits until an element matching `selector` is shown, and returns it. */
   async visible(selector: string, timeoutMs = defaultTimeoutMs): Promise<ElementHandle> {
     const handle = await this.page.waitForSelector(selector, { visible: true, timeout: timeoutMs })
