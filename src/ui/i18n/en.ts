@@ -39,11 +39,11 @@ export const en = {
 
   // Nearby discovery
   'limits.webrtc':
-    'This browser cannot make WebRTC connections, so Ferry cannot send or receive anything here. Open Ferry in Chrome, Edge, Firefox or Safari.',
+    'This browser cannot make WebRTC connections: Ferry cannot send or receive here. Try Chrome, Edge, Firefox or Safari.',
   'limits.saveToFolder':
-    'This browser cannot save straight into a folder: received files are saved as downloads, several as one zip.',
+    'This browser cannot save into a folder: received files are downloads, several as one zip.',
   'limits.diskStreaming':
-    'This browser gives Ferry no storage of its own, so received files stay in memory until saved, and very large ones may not fit.',
+    'This browser gives Ferry no storage: received files stay in memory, and very large ones may not fit.',
   'nearby.checking': 'Looking for devices on this network…',
   'nearby.active': 'Devices on this network with Ferry open appear here by themselves.',
   'nearby.noStun':
