@@ -53,6 +53,8 @@ export interface TestDevice {
   receivedText(): Promise<{ card: string; body: string }>
   /** Opens a peer's Verify disclosure and returns the code's words. */
   verificationWords(peerName: string): Promise<string>
+  /** What the app says this browser cannot do (data-limit of each line it shows). */
+  limits(): Promise<string[]>
   /** Dismisses every finished transfer card, so the next transfer's card is the first. */
   dismissTransfers(): Promise<void>
   /** Closes every WebRTC connection of the page (a test hook), as a network drop would. */
@@ -153,6 +155,11 @@ export class ChromiumTestDevice implements TestDevice {
   }
   async verificationWords(peerName: string): Promise<string> {
     return (await this.device.verificationCode(peerName)).words
+  }
+  limits(): Promise<string[]> {
+    return this.device.page
+      .getByTestId('browser-limit')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-limit') ?? ''))
   }
   async dismissTransfers(): Promise<void> {
     const dismiss = this.device.page
@@ -261,6 +268,11 @@ export class FirefoxTestDevice implements TestDevice {
       const words = await this.device.attribute(code, 'data-words')
       return words ? words : undefined
     })
+  }
+  limits(): Promise<string[]> {
+    return this.device.page.$$eval(byTestId('browser-limit'), (items) =>
+      items.map((item) => item.getAttribute('data-limit') ?? ''),
+    )
   }
   async dismissTransfers(): Promise<void> {
     const dismiss = `${byTestId('transfer')} ::-p-aria([name="Dismiss"][role="button"])`

@@ -32,6 +32,11 @@ test.describe('Firefox and Chromium @firefox', () => {
     await mkdir(dir, { recursive: true })
     const { a, b, aName, bName } = await connectByLink(browser, appUrl(), 'chromium', 'firefox')
 
+    // Firefox is told plainly that received files cannot go straight into a folder; Chromium lacks
+    // nothing.
+    await expect.poll(() => b.limits()).toEqual(['saveToFolder'])
+    expect(await a.limits()).toEqual([])
+
     // Both screens show the same code for this connection.
     const [onA, onB] = [await a.verificationWords(bName), await b.verificationWords(aName)]
     expect(onA.split(' ')).toHaveLength(4)
