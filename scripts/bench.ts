@@ -1,7 +1,7 @@
 /**
  * Ferry's throughput and memory, measured against a raw RTCDataChannel in the same run
  * (DESIGN.md, "Performance targets"). `npm run bench -- [--mib 1024] [--raw-mib 256]
- * [--receivers 1] [--one-browser] [--no-download-check] [--profile] [--dist dist]`.
+ * [--receivers 1] [--one-browser] [--no-download-check] [--profile] [--dist dist] [--receiver firefox]`.
  *
  * Runs inside a loopback-only network namespace (scripts/in-netns.sh). It starts the local relay
  * and the built app on 127.0.0.1, opens one sender and N receivers, each in a persistent Chromium
@@ -75,6 +75,8 @@ const { values: flags } = parseArgs({
     profile: { type: 'boolean', default: false },
     /** Another build to measure, e.g. one made with `vite build --outDir`. */
     dist: { type: 'string', default: 'dist' },
+    /** `firefox`: Firefox ESR receives instead (bench-firefox.ts). */
+    receiver: { type: 'string', default: 'chromium' },
   },
 })
 const positiveInt = (name: string, text: string): number => {
@@ -1195,6 +1197,12 @@ const main = async () => {
     ferryCpuMsPerMiB: round(ferryCpuMsPerMiB),
     loadAverage: round(loadavg()[0] ?? 0, 2),
   }
+}
+
+if (flags.receiver === 'firefox') {
+  const { benchFirefoxReceiver } = await import('./bench-firefox.ts')
+  console.log(JSON.stringify(await benchFirefoxReceiver({ fileMiB, rawMiB, dist: flags.dist })))
+  process.exit(0)
 }
 
 let exitCode = 0

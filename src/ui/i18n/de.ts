@@ -40,6 +40,12 @@ export const de = {
   'devices.sendToAll': 'Dateien an alle {count} Geräte senden',
   'devices.sendToAllInput': 'Dateien für alle Geräte',
 
+  'limits.webrtc':
+    'Dieser Browser kann keine WebRTC-Verbindungen aufbauen, daher kann Ferry hier nichts senden oder empfangen. Öffne Ferry in Chrome, Edge, Firefox oder Safari.',
+  'limits.saveToFolder':
+    'Dieser Browser kann nicht direkt in einen Ordner speichern: Empfangene Dateien werden als Downloads gespeichert, mehrere als ein Zip.',
+  'limits.diskStreaming':
+    'Dieser Browser gibt Ferry keinen eigenen Speicher, daher bleiben empfangene Dateien bis zum Speichern im Arbeitsspeicher, und sehr große passen eventuell nicht.',
   'nearby.checking': 'Suche nach Geräten in diesem Netzwerk…',
   'nearby.active':
     'Geräte in diesem Netzwerk, auf denen Ferry geöffnet ist, erscheinen hier von selbst.',

@@ -46,6 +46,12 @@ export const en = {
   'devices.sendToAllInput': 'Files to send to all devices',
 
   // Nearby discovery
+  'limits.webrtc':
+    'This browser cannot make WebRTC connections: Ferry cannot send or receive here. Try Chrome, Edge, Firefox or Safari.',
+  'limits.saveToFolder':
+    'This browser cannot save into a folder: received files are downloads, several as one zip.',
+  'limits.diskStreaming':
+    'This browser gives Ferry no storage: received files stay in memory, and very large ones may not fit.',
   'nearby.checking': 'Looking for devices on this network…',
   'nearby.active': 'Devices on this network with Ferry open appear here by themselves.',
   'nearby.noStun':

@@ -40,6 +40,12 @@ export const fr = {
   'devices.sendToAll': 'Envoyer des fichiers aux {count} appareils',
   'devices.sendToAllInput': 'Fichiers à envoyer à tous les appareils',
 
+  'limits.webrtc':
+    'Ce navigateur ne peut pas établir de connexions WebRTC : Ferry ne peut rien envoyer ni recevoir ici. Ouvrez Ferry dans Chrome, Edge, Firefox ou Safari.',
+  'limits.saveToFolder':
+    'Ce navigateur ne peut pas enregistrer directement dans un dossier : les fichiers reçus sont enregistrés comme téléchargements, plusieurs en un seul zip.',
+  'limits.diskStreaming':
+    'Ce navigateur ne donne à Ferry aucun stockage propre : les fichiers reçus restent en mémoire jusqu’à leur enregistrement, et les très gros peuvent ne pas tenir.',
   'nearby.checking': 'Recherche d’appareils sur ce réseau…',
   'nearby.active': 'Les appareils de ce réseau où Ferry est ouvert apparaissent ici d’eux-mêmes.',
   'nearby.noStun':
