@@ -221,6 +221,7 @@ const start = async () => {
       setInterval: (callback, ms) => setInterval(callback, ms),
       setTimeout: (callback, ms) => setTimeout(callback, ms),
       clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
       nowMs: () => Date.now(),
     },
     {
