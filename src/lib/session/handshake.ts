@@ -7,32 +7,10 @@
 import type { VerificationCode } from '../signalling/verification.ts'
 import { commitTo, isHex256, newNonce, revealMatches, sessionCode } from './commitment.ts'
 import { checkLinkProof, makeLinkProof } from './link-proof.ts'
+import { sessionVersion, type LinkSecret, type SessionMessage } from './messages.ts'
 
-export const sessionVersion = 1
-
-/** Messages of the session handshake; everything else on the lane is the transfer protocol's. */
-export type SessionMessage =
-  | { type: 'session-commit'; version: number; fingerprint: string; commitment: string }
-  | { type: 'session-reveal'; nonce: string }
-  | { type: 'link-proof'; proof: string }
-
-const sessionTypes: ReadonlySet<unknown> = new Set([
-  'session-commit',
-  'session-reveal',
-  'link-proof',
-])
-
-export const isSessionMessage = (raw: unknown): boolean =>
-  typeof raw === 'object' &&
-  raw !== null &&
-  !Array.isArray(raw) &&
-  sessionTypes.has((raw as Record<string, unknown>)['type'])
-
-/** A link room this device is in, as the handshake needs it. */
-export interface LinkSecret {
-  roomId: string
-  secret: string
-}
+export { isSessionMessage, sessionVersion } from './messages.ts'
+export type { LinkSecret, SessionMessage } from './messages.ts'
 
 /** How often a commitment is sent again until the peer answers: its lane may not be open yet. */
 export const commitResendMs = 500

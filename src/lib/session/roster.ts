@@ -18,7 +18,14 @@ import {
   type VerificationCode,
 } from '../signalling/verification.ts'
 import type { PeerPort } from '../transfer/types.ts'
-import { createHandshake, isSessionMessage, type Handshake, type LinkSecret } from './handshake.ts'
+import type { Handshake, HandshakeDeps } from './handshake.ts'
+import { isSessionMessage, type LinkSecret } from './messages.ts'
+
+/**
+ * The handshake and its crypto load with the first peer, not with the first paint (the initial
+ * bundle has a budget); until then the peer's early commitments are dropped, and it sends them again.
+ */
+const loadHandshake = () => import('./handshake.ts')
 
 /** The rooms a peer can share with us: the network's nearby room, and the link room. */
 export type RoomKind = 'nearby' | 'link'
@@ -87,7 +94,7 @@ interface Entry {
   fingerprint: string
   /** Rooms Trystero reports the peer in. */
   reported: Set<RoomKind>
-  handshake: Handshake
+  handshake: Handshake | null
   code: VerificationCode | null
   /** The link room its last proof verified for, on this connection. */
   provenLink: string | null
@@ -125,7 +132,7 @@ export const createRoster = (deps: RosterDeps): Roster => {
 
   const forget = (peerId: string, entry: Entry) => {
     entries.delete(peerId)
-    entry.handshake.stop()
+    entry.handshake?.stop()
     deps.clearTimeout(entry.admissionTimer)
     entry.lanes.control.onMessage = null
     entry.lanes.control.onViolation = null
@@ -159,13 +166,13 @@ export const createRoster = (deps: RosterDeps): Roster => {
       port: { sendControl: (message) => lanes.control.send(message), bulk: lanes.bulk },
       fingerprint,
       reported: new Set([room]),
-      handshake: null as unknown as Handshake,
+      handshake: null,
       code: null,
       provenLink: null,
       listed: false,
       admissionTimer: null,
     }
-    entry.handshake = createHandshake({
+    const handshakeOptions = {
       localFingerprint,
       remoteFingerprint: fingerprint,
       send: (message) => lanes.control.send(message),
@@ -183,10 +190,10 @@ export const createRoster = (deps: RosterDeps): Roster => {
       setTimeout: (callback, ms) => deps.setTimeout(callback, ms),
       clearTimeout: (handle) => deps.clearTimeout(handle),
       ...(deps.subtle ? { subtle: deps.subtle } : {}),
-    })
+    } satisfies HandshakeDeps
     lanes.control.onMessage = (raw) => {
       if (entries.get(peerId) !== entry || !deps.admit(peerId, raw)) return
-      if (isSessionMessage(raw)) void entry.handshake.handle(raw)
+      if (isSessionMessage(raw)) void entry.handshake?.handle(raw)
       else if (entry.listed) deps.onControl(peerId, raw)
       // Otherwise: not in any room (yet), so nothing it says is taken.
     }
@@ -199,13 +206,18 @@ export const createRoster = (deps: RosterDeps): Roster => {
       deps.disconnect(peerId)
     }, admissionTimeoutMs)
     entries.set(peerId, entry)
-    entry.handshake.start()
+    void loadHandshake().then(({ createHandshake }) => {
+      if (entries.get(peerId) !== entry) return
+      entry.handshake = createHandshake(handshakeOptions)
+      entry.handshake.start()
+    })
   }
 
   return {
     connected: (room, peerId, lanes, descriptions) => {
       const known = entries.get(peerId)
-      if (known && known.lanes === lanes) {
+      // The control lane is the connection's own (one per RTCPeerConnection); wrappers may differ.
+      if (known && known.lanes.control === lanes.control) {
         known.reported.add(room)
         evaluate(peerId, known)
         return
@@ -229,7 +241,7 @@ export const createRoster = (deps: RosterDeps): Roster => {
         // Until its proof for the new room verifies, a peer is not in it.
         entry.provenLink = null
         evaluate(peerId, entry)
-        void entry.handshake.linkChanged()
+        void entry.handshake?.linkChanged()
       }
     },
     rooms: (peerId) => {
