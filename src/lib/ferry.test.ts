@@ -341,13 +341,18 @@ const setUp = (setup: Setup = {}) => {
   /** A peer joins a room, finishes the session handshake and says hello. */
   const meet = async (room: FakeRoom, peerId: string, name: string) => {
     room.join(peerId)
-    await flush()
+    await until(() => transfers.added.some(([id]) => id === peerId), `${peerId} listed`)
     hello(peerId, name)
     await until(() => seen.peers.get(peerId)?.verification, `the code of ${peerId}`)
   }
   /** A peer joins rooms and finishes the session handshake. */
   const join = async (peerId: string, ...joined: FakeRoom[]) => {
     for (const room of joined) room.join(peerId)
+    const connection = connections.get(peerId)
+    if (connection?.descriptions.remote.includes('fingerprint')) {
+      await until(() => connection.code !== null, `the handshake with ${peerId}`)
+    }
+    // Our side's last steps: the code, and the peer's link proof checked.
     await flush()
   }
   return {

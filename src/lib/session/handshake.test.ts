@@ -125,6 +125,26 @@ describe('session handshake', () => {
     expect(a.sent.map((message) => message.type)).toEqual(['session-commit'])
   })
 
+  it('takes a reveal whose commitment was lost as both, revealing only then', async () => {
+    // Its commitment went out before our lane was open; it answered our commitment with its nonce.
+    const a = side(fpA, fpB, () => undefined)
+    a.handshake.start()
+    await settle()
+    const nonce = newNonce()
+    await a.handshake.handle({ type: 'session-reveal', nonce })
+    expect(a.violations).toEqual([])
+    expect(a.sent.map((message) => message.type)).toEqual(['session-commit', 'session-reveal'])
+    expect(a.codes).toHaveLength(1)
+    // Its commitment, arriving late, agrees.
+    await a.handshake.handle({
+      type: 'session-commit',
+      version: 1,
+      fingerprint: fpB,
+      commitment: await commitTo(nonce, fpB),
+    })
+    expect(a.violations).toEqual([])
+  })
+
   it('refuses a reveal that does not match its commitment', async () => {
     const a = side(fpA, fpB, () => undefined)
     a.handshake.start()
@@ -140,7 +160,7 @@ describe('session handshake', () => {
     expect(a.codes).toEqual([])
   })
 
-  it('refuses a second commitment, a reveal before any, and a fingerprint not of this connection', async () => {
+  it('refuses a second commitment, a malformed nonce, and a fingerprint not of this connection', async () => {
     const twice = side(fpA, fpB, () => undefined)
     const commit = async (fingerprint: string) => ({
       type: 'session-commit',
@@ -156,8 +176,8 @@ describe('session handshake', () => {
     expect(twice.violations).toEqual(['session-commit: a second, different commitment'])
 
     const early = side(fpA, fpB, () => undefined)
-    await early.handshake.handle({ type: 'session-reveal', nonce: newNonce() })
-    expect(early.violations).toEqual(['session-reveal before a commitment'])
+    await early.handshake.handle({ type: 'session-reveal', nonce: 'not hex' })
+    expect(early.violations).toEqual(['session-reveal: the nonce is not 32 bytes of hex'])
 
     const other = side(fpA, fpB, () => undefined)
     await other.handshake.handle(await commit('sha-256 CC:CC'))

@@ -156,7 +156,16 @@ export const createHandshake = (deps: HandshakeDeps): Handshake => {
 
   const onReveal = async (message: Record<string, unknown>) => {
     const { nonce } = message
-    if (theirCommitment === null) return fail('session-reveal before a commitment')
+    if (theirCommitment === null) {
+      // Its commitment was lost while our lane opened (it answered ours). Revealed, the nonce binds
+      // it just as well: we have revealed nothing yet, so it cannot have chosen it after ours.
+      if (!isHex256(nonce)) return fail('session-reveal: the nonce is not 32 bytes of hex')
+      theirCommitment = await commitTo(nonce, deps.remoteFingerprint, subtle)
+      await commitment
+      revealed = true
+      if (stopped || failed) return
+      deps.send({ type: 'session-reveal', nonce: localNonce })
+    }
     if (remoteNonce !== null) {
       if (nonce !== remoteNonce) fail('session-reveal: a second, different nonce')
       return
