@@ -1,7 +1,8 @@
 /**
  * Bundles the hostile peer (peer.ts) with esbuild and serves it on 127.0.0.1. Trystero is bundled
- * as published, except that its peer id may be chosen by the page (self-id.ts): an attacker picks
- * its own id, and this is how a test does.
+ * as published, except for what an attacker changes in its own copy (self-id.ts turns it on): it
+ * picks its own peer id, and skips its own side of the password check, so that it can be the side
+ * that checks and then not check.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -9,7 +10,18 @@ import { join } from 'node:path'
 import { build } from 'esbuild'
 import { startStaticServer } from '../../scripts/static-server.ts'
 
-const selfIdSource = 'const selfId = genId(20);'
+/** What the hostile peer changes in Trystero: its id, and its own side of the password check. */
+const rewrites: Record<string, { find: string; replace: string }> = {
+  'utils.mjs': {
+    find: 'const selfId = genId(20);',
+    replace: 'const selfId = globalThis.__hostileSelfId ?? genId(20);',
+  },
+  'handshake.mjs': {
+    find: 'if (data.h !== expected) throw overlapRoomPasswordErr;',
+    replace:
+      'if (data.h !== expected && !globalThis.__hostileSkipPasswordCheck) throw overlapRoomPasswordErr;',
+  },
+}
 
 export interface HostilePeerServer {
   url: string
@@ -31,21 +43,15 @@ export const serveHostilePeer = async (): Promise<HostilePeerServer> => {
         name: 'hostile-self-id',
         setup: (builder) => {
           builder.onLoad(
-            { filter: /@trystero-p2p[\\/]core[\\/]dist[\\/]utils\.mjs$/ },
+            { filter: /@trystero-p2p[\\/]core[\\/]dist[\\/](utils|handshake)\.mjs$/ },
             async (args) => {
               const source = await readFile(args.path, 'utf8')
-              if (!source.includes(selfIdSource)) {
-                throw new Error(
-                  `hostile peer: Trystero's utils.mjs no longer has "${selfIdSource}"`,
-                )
+              const file = args.path.split(/[\\/]/).at(-1) ?? ''
+              const rewrite = rewrites[file]
+              if (!rewrite || !source.includes(rewrite.find)) {
+                throw new Error(`hostile peer: Trystero's ${file} no longer has "${rewrite?.find}"`)
               }
-              return {
-                contents: source.replace(
-                  selfIdSource,
-                  'const selfId = globalThis.__hostileSelfId ?? genId(20);',
-                ),
-                loader: 'js',
-              }
+              return { contents: source.replace(rewrite.find, rewrite.replace), loader: 'js' }
             },
           )
         },

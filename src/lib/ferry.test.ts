@@ -344,6 +344,7 @@ const setUp = (setup: Setup = {}) => {
     await until(() => transfers.added.some(([id]) => id === peerId), `${peerId} listed`)
     hello(peerId, name)
     await until(() => seen.peers.get(peerId)?.verification, `the code of ${peerId}`)
+    await until(() => connectionOf(peerId).code, `the far side's code of ${peerId}`)
   }
   /** A peer joins rooms and finishes the session handshake. */
   const join = async (peerId: string, ...joined: FakeRoom[]) => {
