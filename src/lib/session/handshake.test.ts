@@ -10,6 +10,14 @@ const settle = async () => {
   for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve))
 }
 
+/** Waits for WebCrypto (off the main thread in Node) to get somewhere. */
+const until = async (condition: () => boolean) => {
+  const deadlineMs = Date.now() + 5000
+  while (!condition() && Date.now() < deadlineMs) {
+    await new Promise((resolve) => setTimeout(resolve, 1))
+  }
+}
+
 interface Side {
   sent: SessionMessage[]
   codes: VerificationCode[]
@@ -87,7 +95,7 @@ describe('session handshake', () => {
     const { a, b } = pair(room, room)
     a.handshake.start()
     b.handshake.start()
-    await settle()
+    await until(() => a.proofs.at(-1) === 'room-1' && b.proofs.at(-1) === 'room-1')
     expect(a.violations).toEqual([])
     expect(b.violations).toEqual([])
     expect(a.codes).toHaveLength(1)
@@ -100,6 +108,7 @@ describe('session handshake', () => {
     const { a, b } = pair(room, { roomId: 'room-1', secret: 'guessed' })
     a.handshake.start()
     b.handshake.start()
+    await until(() => a.proofs.length > 0 && b.proofs.length > 0)
     await settle()
     expect(a.proofs.at(-1)).toBeNull()
     expect(b.proofs.at(-1)).toBeNull()
@@ -109,11 +118,12 @@ describe('session handshake', () => {
     const { a, b } = pair(null, room)
     a.handshake.start()
     b.handshake.start()
+    await until(() => a.codes.length > 0 && b.proofs.length > 0)
     await settle()
     expect(a.proofs.at(-1) ?? null).toBeNull()
     a.link = room
     await a.handshake.linkChanged()
-    await settle()
+    await until(() => a.proofs.at(-1) === 'room-1' && b.proofs.at(-1) === 'room-1')
     expect(a.proofs.at(-1)).toBe('room-1')
     expect(b.proofs.at(-1)).toBe('room-1')
   })
