@@ -71,7 +71,12 @@ const frameOf = (message: unknown): Uint8Array<ArrayBuffer> => {
 
 const sendControl = (peerId: string, message: unknown) => {
   const channel = controlChannels.get(peerId)
-  if (channel?.readyState === 'open') channel.send(frameOf(message))
+  if (channel?.readyState !== 'open') return
+  // In pieces: SCTP refuses one send over its max-message-size (256 KiB in Chromium).
+  const frame = frameOf(message)
+  for (let at = 0; at < frame.byteLength; at += 64 * 1024) {
+    channel.send(frame.subarray(at, at + 64 * 1024))
+  }
 }
 
 /** Ferry's lanes on a new connection, and the session handshake, played honestly. */

@@ -18,6 +18,11 @@ export const controlChannelId = 65
 export const controlChannelLabel = 'ferry-control'
 /** Our own messages waiting for the channel to open: the handshake's few, and a hello. */
 const maxQueuedMessages = 64
+/**
+ * One `send` at most: SCTP refuses messages over its max-message-size (256 KiB in Chromium), and
+ * the length prefix lets the reader join pieces of any size.
+ */
+export const maxPieceBytes = 64 * 1024
 
 /** Whole messages to and from one peer connection. */
 export interface ControlLane {
@@ -53,10 +58,16 @@ export const wrapControlChannel = (dc: RTCDataChannel): ControlLane => {
   const queued: Uint8Array[] = []
   let broken = false
 
+  const sendFrame = (frame: Uint8Array) => {
+    for (let at = 0; at < frame.byteLength; at += maxPieceBytes) {
+      dc.send(frame.subarray(at, at + maxPieceBytes) as Uint8Array<ArrayBuffer>)
+    }
+  }
+
   const lane: ControlLane = {
     send: (message) => {
       const frame = encodeMessage(message, maxControlMessageBytes)
-      if (dc.readyState === 'open') dc.send(frame as Uint8Array<ArrayBuffer>)
+      if (dc.readyState === 'open') sendFrame(frame)
       else if (dc.readyState === 'connecting' && queued.length < maxQueuedMessages) {
         queued.push(frame)
       }
@@ -66,7 +77,7 @@ export const wrapControlChannel = (dc: RTCDataChannel): ControlLane => {
   }
 
   dc.addEventListener('open', () => {
-    for (const frame of queued.splice(0)) dc.send(frame as Uint8Array<ArrayBuffer>)
+    for (const frame of queued.splice(0)) sendFrame(frame)
   })
   dc.addEventListener('message', (event: MessageEvent<unknown>) => {
     if (broken) return
