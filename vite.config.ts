@@ -3,12 +3,14 @@ import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 import { contentSecurityPolicyMeta } from './scripts/security-headers.ts'
 import { precompileMessages } from './scripts/vite-precompile-messages.ts'
+import { trysteroGuardsPlugin } from './scripts/vite-trystero-guards.ts'
 
 export default defineConfig({
   plugins: [
     svelte(),
     precompileMessages(),
     contentSecurityPolicyMeta(),
+    trysteroGuardsPlugin(),
     VitePWA({
       // Our own service worker (src/sw.ts); the precache list is generated into it at build time.
       strategies: 'injectManifest',
@@ -95,6 +97,8 @@ export default defineConfig({
     }),
   ],
   build: { target: 'es2022', sourcemap: true },
+  // Pre-bundling would skip the guards' rewrite in the dev server.
+  optimizeDeps: { exclude: ['trystero', '@trystero-p2p/core', '@trystero-p2p/nostr'] },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
 })

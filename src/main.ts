@@ -85,6 +85,7 @@ const withFaultInjection = (
   const injector = createFaultInjector()
   // Every peer connection this page makes, so that a test can cut them as a network drop would.
   const connections = new Set<RTCPeerConnection>()
+  const trysteroJoins = new Set<string>()
   const NativePeerConnection = globalThis.RTCPeerConnection
   globalThis.RTCPeerConnection = class extends NativePeerConnection {
     constructor(configuration?: RTCConfiguration) {
@@ -106,13 +107,20 @@ const withFaultInjection = (
       },
       closeRelayConnections,
       failStorageOnceAt: (offsetBytes: number) => storage.failOnceAt(offsetBytes),
+      /** Peer connections not closed: @trust checks that strangers cannot make it grow. */
+      openPeerConnections: () =>
+        [...connections].filter((connection) => connection.connectionState !== 'closed').length,
+      /** Every `roomId peerId` Trystero reported a join for: what it claims, before session/. */
+      trysteroJoins: () => [...trysteroJoins],
     },
   })
   return (options, events) =>
     createRoom(options, {
       ...events,
-      onPeerJoin: (peerId, port, descriptions) =>
-        events.onPeerJoin(peerId, { ...port, bulk: injector.wrap(port.bulk) }, descriptions),
+      onPeerJoin: (peerId, port, descriptions) => {
+        trysteroJoins.add(`${options.roomId} ${peerId}`)
+        events.onPeerJoin(peerId, { ...port, bulk: injector.wrap(port.bulk) }, descriptions)
+      },
     })
 }
 
@@ -226,6 +234,7 @@ const start = async () => {
       setInterval: (callback, ms) => setInterval(callback, ms),
       setTimeout: (callback, ms) => setTimeout(callback, ms),
       clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
       nowMs: () => Date.now(),
     },
     {

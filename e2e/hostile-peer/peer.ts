@@ -1,13 +1,22 @@
 /**
- * A scripted hostile peer for the @hostile e2e test: a page that uses Trystero directly (bundled by
- * the test with esbuild, not part of the app), joins the app's link room with the link's password,
- * speaks on the same action ('ctl') and the same negotiated bulk channel (id 64) as the app
- * (src/lib/signalling/room.ts, bulk-channel.ts), and sends what an honest Ferry never would.
- * The test drives it through `window.hostile`.
+ * A scripted hostile peer for the @hostile and @trust e2e tests: a page that uses Trystero directly
+ * (bundled by the test with esbuild, unpatched, not part of the app), joins the app's rooms, runs
+ * Ferry's session handshake on the same negotiated control lane (id 65) and uses the same bulk
+ * channel (id 64) as the app (src/lib/signalling/control-channel.ts, bulk-channel.ts), and sends
+ * what an honest Ferry never would. The test drives it through `window.hostile`.
  */
-import { joinRoom, type JsonValue, type Room } from 'trystero'
+import './self-id.ts'
+import { libName, sha1, toJson } from '@trystero-p2p/core'
+import { createEvent, getRelaySockets, joinRoom, type Room } from 'trystero'
 import { encodeFrame } from '../../src/lib/protocol/frame.ts'
 import { newTransferId } from '../../src/lib/protocol/ids.ts'
+import { createMessageReader, lengthPrefixBytes } from '../../src/lib/protocol/message-frames.ts'
+import {
+  createHandshake,
+  isSessionMessage,
+  type LinkSecret,
+} from '../../src/lib/session/handshake.ts'
+import { certificateFingerprint } from '../../src/lib/signalling/verification.ts'
 
 /** What the app answered, as it arrived. */
 interface Received {
@@ -32,10 +41,88 @@ export interface CaseResult {
 }
 
 const received: Received[] = []
-let room: Room | null = null
+const rooms: Room[] = []
 const peerNames = new Map<string, string>()
 const bulkChannels = new Map<string, RTCDataChannel>()
-let sendAction: ((data: JsonValue, peerId: string) => Promise<unknown>) | null = null
+const controlChannels = new Map<string, RTCDataChannel>()
+const codes = new Map<string, string>()
+const handshakes = new Map<string, ReturnType<typeof createHandshake>>()
+/** The link it proves to peers (the real one in @hostile, a guess in @trust). */
+let proveLink: LinkSecret | null = null
+/** Control messages at most this big; bigger than the app's cap, so the app's cap is what is tested. */
+const ownCapBytes = 256 * 1024 * 1024
+
+const connectionTo = (peerId: string): RTCPeerConnection | undefined => {
+  for (const room of rooms) {
+    const connection = room.getPeers()[peerId]
+    if (connection) return connection
+  }
+  return undefined
+}
+
+/** Frames a message as the app's control lane reads it: 4-byte length, then JSON. */
+const frameOf = (message: unknown): Uint8Array<ArrayBuffer> => {
+  const body = new TextEncoder().encode(JSON.stringify(message))
+  const frame = new Uint8Array(lengthPrefixBytes + body.byteLength)
+  new DataView(frame.buffer).setUint32(0, body.byteLength)
+  frame.set(body, lengthPrefixBytes)
+  return frame
+}
+
+const sendControl = (peerId: string, message: unknown) => {
+  const channel = controlChannels.get(peerId)
+  if (channel?.readyState !== 'open') return
+  // In pieces: SCTP refuses one send over its max-message-size (256 KiB in Chromium).
+  const frame = frameOf(message)
+  for (let at = 0; at < frame.byteLength; at += 64 * 1024) {
+    channel.send(frame.subarray(at, at + 64 * 1024))
+  }
+}
+
+/** Ferry's lanes on a new connection, and the session handshake, played honestly. */
+const setUpPeer = (room: Room, peerId: string) => {
+  const connection = room.getPeers()[peerId]
+  if (!connection || controlChannels.has(peerId)) return
+  const bulk = connection.createDataChannel('ferry-bulk', { negotiated: true, id: 64 })
+  bulk.binaryType = 'arraybuffer'
+  bulkChannels.set(peerId, bulk)
+  const control = connection.createDataChannel('ferry-control', { negotiated: true, id: 65 })
+  control.binaryType = 'arraybuffer'
+  controlChannels.set(peerId, control)
+  const local = certificateFingerprint(connection.currentLocalDescription?.sdp ?? '')
+  const remote = certificateFingerprint(connection.currentRemoteDescription?.sdp ?? '')
+  if (!local || !remote) return
+  const handshake = createHandshake({
+    localFingerprint: local,
+    remoteFingerprint: remote,
+    send: (message) => {
+      if (control.readyState === 'open') control.send(frameOf(message))
+      else control.addEventListener('open', () => control.send(frameOf(message)), { once: true })
+    },
+    link: () => proveLink,
+    onVerified: (code) => codes.set(peerId, code.words.join(' ')),
+    onLinkProof: () => undefined,
+    onViolation: () => undefined,
+    setTimeout: (callback, ms) => setTimeout(callback, ms),
+    clearTimeout: (handle) => clearTimeout(handle as number),
+  })
+  handshakes.set(peerId, handshake)
+  const reader = createMessageReader(ownCapBytes)
+  control.addEventListener('message', (event: MessageEvent<ArrayBuffer>) => {
+    for (const message of reader.push(new Uint8Array(event.data))) {
+      if (isSessionMessage(message)) {
+        void handshake.handle(message)
+        continue
+      }
+      received.push({ atMs: performance.now(), from: peerId, message })
+      const record = message as Record<string, unknown> | null
+      if (record?.['type'] === 'hello' && typeof record['name'] === 'string') {
+        peerNames.set(peerId, record['name'])
+      }
+    }
+  })
+  handshake.start()
+}
 
 const describeAnswer = (message: unknown): string => {
   if (typeof message !== 'object' || message === null) return JSON.stringify(message)
@@ -92,11 +179,7 @@ const hostileCases = (): HostileCase[] => {
       { type: 'accept', transfer: '../../../' },
       'error invalid-field',
     ),
-    control(
-      '10 MB file name',
-      offerOf([fileOf('n'.repeat(10 * 1024 * 1024))]),
-      'decline too-large',
-    ),
+    control('1 MB file name', offerOf([fileOf('n'.repeat(1024 * 1024))]), 'decline too-large'),
     control('offer of a million files', offerOf(new Array(1_000_000).fill(0)), 'decline too-large'),
     control('negative size', offerOf([fileOf('neg.bin', -1)]), 'decline invalid'),
     control(
@@ -183,30 +266,31 @@ const waitForAnswer = async (sinceIndex: number, minMs: number, maxMs: number): 
 }
 
 const api = {
-  join(appId: string, relayUrls: string[], roomId: string, password: string): void {
-    room = joinRoom(
+  /**
+   * Joins a room. `prove` is the link it proves on every connection (the room's own secret when it
+   * has it; a guess when it has not); the last one given counts.
+   */
+  join(
+    appId: string,
+    relayUrls: string[],
+    roomId: string,
+    password: string,
+    prove: LinkSecret | null = { roomId, secret: password },
+  ): void {
+    if (prove) {
+      proveLink = prove
+      for (const handshake of handshakes.values()) void handshake.linkChanged()
+    }
+    const room = joinRoom(
       { appId, password, relayConfig: { urls: relayUrls }, rtcConfig: { iceServers: [] } },
       roomId,
+      { onJoinError: () => undefined },
     )
-    const action = room.makeAction<JsonValue>('ctl')
-    action.onMessage = (data, { peerId }) => {
-      received.push({ atMs: performance.now(), from: peerId, message: data })
-      const record = data as Record<string, unknown> | null
-      if (record?.['type'] === 'hello' && typeof record['name'] === 'string') {
-        peerNames.set(peerId, record['name'])
-      }
-    }
-    sendAction = (data, peerId) => action.send(data, { target: peerId })
-    room.onPeerJoin = (peerId) => {
-      const connection = room?.getPeers()[peerId]
-      if (!connection) return
-      const channel = connection.createDataChannel('ferry-bulk', { negotiated: true, id: 64 })
-      channel.binaryType = 'arraybuffer'
-      bulkChannels.set(peerId, channel)
-    }
+    rooms.push(room)
+    room.onPeerJoin = (peerId) => setUpPeer(room, peerId)
   },
 
-  /** The peer id of the device that said hello with this name, once its bulk channel is open. */
+  /** The peer id of the device that said hello with this name, once its channels are open. */
   async peerNamed(name: string): Promise<string> {
     for (;;) {
       for (const [peerId, peerName] of peerNames) {
@@ -216,8 +300,24 @@ const api = {
     }
   },
 
+  /** The verification code this side computed with a peer. */
+  code(peerId: string): string | null {
+    return codes.get(peerId) ?? null
+  },
+
   async send(peerId: string, message: unknown): Promise<void> {
-    await sendAction?.(message as JsonValue, peerId)
+    sendControl(peerId, message)
+    // As the app's lane does: wait while the channel's buffer is full.
+    const channel = controlChannels.get(peerId)
+    while (channel && channel.readyState === 'open' && channel.bufferedAmount > 4 * 1024 * 1024) {
+      await sleep(5)
+    }
+  },
+
+  /** Raw bytes on the control lane, framing and all: for messages that lie about their length. */
+  sendControlBytes(peerId: string, bytes: Uint8Array): void {
+    const channel = controlChannels.get(peerId)
+    if (channel?.readyState === 'open') channel.send(bytes as Uint8Array<ArrayBuffer>)
   },
 
   sendFrame(peerId: string, bytes: Uint8Array): void {
@@ -333,9 +433,64 @@ const api = {
     return { sent: outcomes.filter(Boolean).length, failed: outcomes.filter((ok) => !ok).length }
   },
 
+  /**
+   * Announces `count` made-up peer ids in a room, as Trystero's announcements look on the relay:
+   * each one a stranger the app has never seen, asking to be connected to.
+   */
+  async announceFresh(appId: string, roomId: string, count: number): Promise<number> {
+    const rootTopic = await sha1([libName, appId, roomId].join('@'))
+    const sockets = Object.values((getRelaySockets as () => Record<string, WebSocket>)())
+    let sent = 0
+    for (let i = 0; i < count; i++) {
+      const peerId = `fresh${i.toString().padStart(6, '0')}${Math.random().toString(36).slice(2, 11)}`
+      const event = await createEvent(rootTopic, toJson({ peerId }))
+      for (const socket of sockets) {
+        if (socket.readyState === WebSocket.OPEN) {
+          socket.send(event)
+          sent++
+        }
+      }
+      if (i % 50 === 49) await sleep(20)
+    }
+    return sent
+  },
+
+  /** Sends `count` messages of action types the app never made, `bytes` each, through Trystero. */
+  async floodUnknownActions(peerId: string, count: number, bytes: number): Promise<void> {
+    const room = rooms[0]
+    if (!room) return
+    const payload = new Uint8Array(bytes)
+    for (let i = 0; i < count; i++) {
+      const action = room.makeAction<Uint8Array>(`junk${i}`)
+      await action.send(payload, { target: peerId }).catch(() => undefined)
+    }
+  },
+
+  /**
+   * An unterminated control message: a length prefix declaring `declaredBytes`, then `sentBytes` of
+   * its body, and never the rest.
+   */
+  async sendUnterminated(peerId: string, declaredBytes: number, sentBytes: number): Promise<void> {
+    const header = new Uint8Array(lengthPrefixBytes)
+    new DataView(header.buffer).setUint32(0, declaredBytes)
+    api.sendControlBytes(peerId, header)
+    const piece = new Uint8Array(64 * 1024).fill(0x20)
+    const channel = controlChannels.get(peerId)
+    for (
+      let sent = 0;
+      sent < sentBytes && channel?.readyState === 'open';
+      sent += piece.byteLength
+    ) {
+      channel.send(piece)
+      while (channel.readyState === 'open' && channel.bufferedAmount > 4 * 1024 * 1024) {
+        await sleep(5)
+      }
+    }
+  },
+
   /** Whether the connection to a peer is still there. */
   connected(peerId: string): boolean {
-    return room?.getPeers()[peerId]?.connectionState === 'connected'
+    return connectionTo(peerId)?.connectionState === 'connected'
   },
 
   answers(): string[] {

@@ -10,13 +10,14 @@ import {
   type PeerInfo,
   type TrustSettings,
 } from './ferry.ts'
-import { createPeerRegistry } from './peer-registry.ts'
+import { createHandshake, type Handshake } from './session/handshake.ts'
 import { maxRefusalsPerPeer, peerUnsolicitedBurst } from './protocol/limits.ts'
 import { resolveConfig, type FerryConfig } from './signalling/config.ts'
 import type { RoomLink } from './signalling/link.ts'
 import { nearbyRoom } from './signalling/nearby.ts'
-import type { PeerRoomEvents, PeerRoomOptions } from './signalling/room.ts'
-import { verificationCode, type SessionDescriptions } from './signalling/verification.ts'
+import type { ControlLane } from './signalling/control-channel.ts'
+import type { PeerLanes, PeerRoomEvents, PeerRoomOptions } from './signalling/room.ts'
+import type { SessionDescriptions, VerificationCode } from './signalling/verification.ts'
 import { createTrustStore, type TrustStoreDeps } from './storage/trust.ts'
 import type {
   BulkChannel,
@@ -39,6 +40,11 @@ const noStunConfig = { ...stunConfig, iceServers: [] }
 /** Lets queued work run, for checks that nothing (more) happens. */
 const settle = async () => {
   for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve))
+}
+
+/** Lets the session handshake's WebCrypto work (off the main thread in Node) finish. */
+const flush = async () => {
+  for (let i = 0; i < 40; i++) await new Promise((resolve) => setTimeout(resolve, 1))
 }
 
 /** Waits for a condition, e.g. on hashing that WebCrypto does off the main thread. */
@@ -80,21 +86,80 @@ interface FakeRoom {
   left: boolean
   /** How often the core asked it to announce this device. */
   announced: number
-  /** Control messages sent through this room, by peer. */
-  sent: [string, ControlMessage][]
   /** Peers whose connection we closed. */
   disconnected: string[]
-  /** A peer joins; one bulk channel per peer connection, as bulk-channel.ts makes sure. */
-  join(peerId: string, connection?: { bulk: BulkChannel; descriptions: SessionDescriptions }): void
+  /** A peer joins over its connection (one per peer, as Trystero shares them). */
+  join(peerId: string, connection?: FakeConnection): void
   leave(peerId: string): void
 }
 
+/**
+ * One peer connection, played by the test: our side's lanes, and the far side's session handshake
+ * (the real one) answering ours. `knows` is the link the far side can prove.
+ */
+interface FakeConnection {
+  lanes: PeerLanes
+  descriptions: SessionDescriptions
+  /** Transfer-protocol messages we sent on it. */
+  sent: ControlMessage[]
+  knows: { roomId: string; secret: string } | null
+  /** The code the far side computed. */
+  code: VerificationCode | null
+  /** The far side sends a transfer-protocol message (or anything) to us. */
+  deliver(raw: unknown): void
+}
+
+const connectionWith = (
+  peerId: string,
+  knows: FakeConnection['knows'],
+  descriptions = descriptionsWith(peerId),
+): FakeConnection => {
+  let remote: Handshake | null = null
+  const control: ControlLane = {
+    send: (message) => {
+      const record = message as { type?: string }
+      if (record.type?.startsWith('session-') || record.type === 'link-proof') {
+        remote ??= startRemote()
+        void remote.handle(structuredClone(message))
+      } else {
+        connection.sent.push(message as ControlMessage)
+      }
+    },
+    onMessage: null,
+    onViolation: null,
+  }
+  const startRemote = () => {
+    const handshake = createHandshake({
+      localFingerprint: fingerprintOf(peerId),
+      remoteFingerprint: fingerprintOf('us'),
+      send: (message) => queueMicrotask(() => control.onMessage?.(structuredClone(message))),
+      link: () => connection.knows,
+      onVerified: (code) => (connection.code = code),
+      onLinkProof: () => undefined,
+      onViolation: () => undefined,
+      setTimeout: () => 0,
+      clearTimeout: () => undefined,
+    })
+    handshake.start()
+    return handshake
+  }
+  const connection: FakeConnection = {
+    lanes: { control, bulk: fakeBulk() },
+    descriptions,
+    sent: [],
+    knows,
+    code: null,
+    deliver: (raw) => control.onMessage?.(raw),
+  }
+  return connection
+}
+
 /** Connections as Trystero shares them: one per peer, whatever room it comes through. */
-const connections = new Map<string, { bulk: BulkChannel; descriptions: SessionDescriptions }>()
+const connections = new Map<string, FakeConnection>()
 const connectionOf = (peerId: string) => {
   let connection = connections.get(peerId)
   if (!connection) {
-    connection = { bulk: fakeBulk(), descriptions: descriptionsWith(peerId) }
+    connection = connectionWith(peerId, linkA)
     connections.set(peerId, connection)
   }
   return connection
@@ -171,6 +236,7 @@ interface Setup {
 }
 
 const setUp = (setup: Setup = {}) => {
+  connections.clear()
   const rooms: FakeRoom[] = []
   let manager: FakeManager | undefined
   const addresses = [...(setup.addresses ?? [null])]
@@ -227,17 +293,9 @@ const setUp = (setup: Setup = {}) => {
         events: roomEvents,
         left: false,
         announced: 0,
-        sent: [],
         disconnected: [],
         join: (peerId, connection = connectionOf(peerId)) =>
-          roomEvents.onPeerJoin(
-            peerId,
-            {
-              sendControl: (message) => void room.sent.push([peerId, message]),
-              bulk: connection.bulk,
-            },
-            connection.descriptions,
-          ),
+          roomEvents.onPeerJoin(peerId, connection.lanes, connection.descriptions),
         leave: (peerId) => roomEvents.onPeerLeave(peerId),
       }
       rooms.push(room)
@@ -264,6 +322,7 @@ const setUp = (setup: Setup = {}) => {
     relayStatus: () => ({ open: 1, total: 1, failed: 0 }),
     setInterval: () => 0,
     setTimeout: (callback) => timers.push(callback),
+    clearTimeout: () => undefined,
     clearInterval: () => undefined,
     nowMs: () => 0,
   }
@@ -280,11 +339,23 @@ const setUp = (setup: Setup = {}) => {
     transfers.emit({ type: 'hello', peerId, hello: { name, device: 'phone' } })
   /** The lookup at start, or one asked for, has ended. */
   const nearbySettled = () => until(() => seen.nearby.at(-1)?.state !== 'checking', 'the lookup')
-  /** A peer joins a room, says hello, and its connection's code is known. */
+  /** A peer joins a room, finishes the session handshake and says hello. */
   const meet = async (room: FakeRoom, peerId: string, name: string) => {
     room.join(peerId)
+    await until(() => transfers.added.some(([id]) => id === peerId), `${peerId} listed`)
     hello(peerId, name)
     await until(() => seen.peers.get(peerId)?.verification, `the code of ${peerId}`)
+    await until(() => connectionOf(peerId).code, `the far side's code of ${peerId}`)
+  }
+  /** A peer joins rooms and finishes the session handshake. */
+  const join = async (peerId: string, ...joined: FakeRoom[]) => {
+    for (const room of joined) room.join(peerId)
+    const connection = connections.get(peerId)
+    if (connection?.descriptions.remote.includes('fingerprint')) {
+      await until(() => connection.code !== null, `the handshake with ${peerId}`)
+    }
+    // Our side's last steps: the code, and the peer's link proof checked.
+    await flush()
   }
   return {
     ferry,
@@ -295,6 +366,7 @@ const setUp = (setup: Setup = {}) => {
     seen,
     hello,
     meet,
+    join,
     nearbySettled,
     certificate,
     lookups: () => lookups,
@@ -321,20 +393,19 @@ const inBothRooms = async (setup: Setup = {}) => {
 
 describe('peers across rooms', () => {
   it('lists a device in both rooms once, marked with both, and adds it to transfers once', async () => {
-    const { nearby, link, transfers, seen, hello } = await inBothRooms()
-    nearby.join('bob')
+    const { nearby, link, transfers, seen, hello, join } = await inBothRooms()
+    await join('bob', nearby)
     hello('bob', 'Bob')
     expect(seen.peers.get('bob')?.rooms).toEqual(['nearby'])
-    link.join('bob')
+    await join('bob', link)
     expect(seen.peers.get('bob')?.rooms).toEqual(['nearby', 'link'])
     expect(seen.peers.size).toBe(1)
     expect(transfers.added.map(([peerId]) => peerId)).toEqual(['bob'])
   })
 
   it('keeps a device that leaves one room, and lets it go once it has left both', async () => {
-    const { nearby, link, transfers, seen, hello } = await inBothRooms()
-    link.join('bob')
-    nearby.join('bob')
+    const { nearby, link, transfers, seen, hello, join } = await inBothRooms()
+    await join('bob', link, nearby)
     hello('bob', 'Bob')
     link.leave('bob')
     expect(seen.peers.get('bob')?.rooms).toEqual(['nearby'])
@@ -349,29 +420,26 @@ describe('peers across rooms', () => {
     expect(transfers.removed).toEqual(['bob'])
   })
 
-  it('talks to a device through a room it is still in', async () => {
-    const { nearby, link, transfers, hello } = await inBothRooms()
-    link.join('bob')
-    nearby.join('bob')
+  it('talks to a device over its connection, whichever rooms it is in', async () => {
+    const { nearby, link, transfers, hello, join } = await inBothRooms()
+    await join('bob', link, nearby)
     hello('bob', 'Bob')
     const [[, port] = []] = transfers.added
     const text: ControlMessage = { type: 'text', id: 'A'.repeat(22), text: 'hi' }
     port?.sendControl(text)
     link.leave('bob')
     port?.sendControl(text)
-    expect(link.sent.filter(([, m]) => m.type === 'text')).toHaveLength(1)
-    expect(nearby.sent.filter(([, m]) => m.type === 'text')).toHaveLength(1)
-    // The bulk channel is the shared connection's, whichever room came first.
-    expect(port?.bulk).toBe(connectionOf('bob').bulk)
+    expect(connectionOf('bob').sent.filter((m) => m.type === 'text')).toHaveLength(2)
+    expect(port?.bulk).toBe(connectionOf('bob').lanes.bulk)
   })
 
   it('leaving the link room keeps nearby devices and drops link-only ones', async () => {
-    const { ferry, nearby, link, transfers, seen, hello } = await inBothRooms()
-    nearby.join('bob')
-    link.join('bob')
-    link.join('carol')
+    const { ferry, nearby, link, transfers, seen, hello, join } = await inBothRooms()
+    await join('bob', nearby, link)
+    await join('carol', link)
     hello('bob', 'Bob')
     hello('carol', 'Carol')
+    expect(seen.peers.get('carol')?.rooms).toEqual(['link'])
     await ferry.leaveRoom()
     expect(link.left).toBe(true)
     expect(nearby.left).toBe(false)
@@ -407,32 +475,65 @@ describe('peers across rooms', () => {
   })
 
   it('greets each device once, and again once per device on a rename', async () => {
-    const { ferry, nearby, link, hello } = await inBothRooms()
-    nearby.join('bob')
-    link.join('bob')
+    const { ferry, nearby, link, hello, join } = await inBothRooms()
+    await join('bob', nearby, link)
     hello('bob', 'Bob')
     await settle()
-    const hellos = () =>
-      [...nearby.sent, ...link.sent].filter(([, message]) => message.type === 'hello')
+    const hellos = () => connectionOf('bob').sent.filter((message) => message.type === 'hello')
     expect(hellos()).toHaveLength(1)
     await ferry.rename('Swift Otter')
     await settle()
     expect(hellos()).toHaveLength(2)
-    expect(hellos()[1]?.[1]).toMatchObject({ type: 'hello', name: 'Swift Otter' })
+    expect(hellos()[1]).toMatchObject({ type: 'hello', name: 'Swift Otter' })
+  })
+})
+
+describe('link membership rests on a proof, not on Trystero', () => {
+  it('does not list a peer Trystero places in the link room until it proves the secret', async () => {
+    const { link, transfers, seen, hello, join, runTimers } = await inBothRooms()
+    const stranger = connectionWith('mallory', { roomId: linkA.roomId, secret: 'guessed' })
+    connections.set('mallory', stranger)
+    await join('mallory', link)
+    hello('mallory', 'Mallory')
+    expect(seen.peers.has('mallory')).toBe(false)
+    expect(transfers.added).toEqual([])
+    // What it sends is not taken from anyone.
+    stranger.deliver({ type: 'text', id: 'A'.repeat(22), text: 'hi' })
+    expect(transfers.controls).toEqual([])
+    // Still outside every room when its time is up: disconnected.
+    runTimers()
+    expect(link.disconnected).toContain('mallory')
   })
 
-  it('keeps the registry exact on its own', () => {
-    const registry = createPeerRegistry()
-    const port = { sendControl: () => undefined, bulk: fakeBulk() }
-    expect(registry.join('bob', 'link', port).isNew).toBe(true)
-    expect(registry.join('bob', 'nearby', port).isNew).toBe(false)
-    expect(registry.rooms('bob')).toEqual(['nearby', 'link'])
-    expect(registry.inRoom('link')).toEqual(['bob'])
-    expect(registry.leave('bob', 'link')).toEqual({ gone: false })
-    expect(registry.leave('bob', 'link')).toBeNull()
-    expect(registry.leave('bob', 'nearby')).toEqual({ gone: true })
-    expect(registry.has('bob')).toBe(false)
-    expect(registry.rooms('bob')).toEqual([])
+  it('lists a stranger met nearby under nearby only, whatever link room it claims', async () => {
+    const { nearby, link, seen, hello, join } = await inBothRooms()
+    connections.set('eve', connectionWith('eve', null))
+    await join('eve', nearby, link)
+    hello('eve', 'Eve')
+    expect(seen.peers.get('eve')?.rooms).toEqual(['nearby'])
+  })
+
+  it('takes a nearby peer into a link room joined later, once it proves it', async () => {
+    const world = setUp({ addresses: [nearbyAddress] })
+    await world.ferry.start(null)
+    await world.nearbySettled()
+    const { roomId } = await nearbyRoom(appId, nearbyAddress)
+    const nearby = world.roomWith(roomId)
+    await world.join('bob', nearby)
+    world.hello('bob', 'Bob')
+    await world.ferry.joinLink(linkA)
+    await world.join('bob', world.roomWith(linkA.roomId))
+    expect(world.seen.peers.get('bob')?.rooms).toEqual(['nearby', 'link'])
+  })
+
+  it('blocks a peer whose control lane breaks its cap', async () => {
+    const { nearby, seen, join } = await inBothRooms()
+    await join('bob', nearby)
+    connectionOf('bob').lanes.control.onViolation?.('oversized-message: 134217728 > 8388608 bytes')
+    await settle()
+    expect(seen.peers.get('bob')?.blocked).toBe(true)
+    expect(seen.notices.map((notice) => notice.code)).toContain('peer-blocked')
+    expect(nearby.disconnected).toContain('bob')
   })
 })
 
@@ -533,6 +634,7 @@ describe('hostile peers', () => {
     await meet(link, 'mallory', 'Mallory')
     nearby.join('mallory')
     await meet(link, 'bob', 'Bob')
+    transfers.controls.length = 0
     refuse(transfers, 'mallory', maxRefusalsPerPeer - 1)
     expect(seen.notices.map((notice) => notice.code)).toEqual(['peer-protocol-error'])
     expect(seen.peers.get('mallory')?.blocked).toBe(false)
@@ -552,8 +654,8 @@ describe('hostile peers', () => {
     nearby.leave('mallory')
     expect(seen.gone).toEqual([])
     // Nothing more from it reaches the transfer manager; Bob is untouched.
-    link.events.onControl('mallory', { type: 'text', id: 'x', text: 'hi' })
-    link.events.onControl('bob', { type: 'text', id: 'y', text: 'hi' })
+    connectionOf('mallory').deliver({ type: 'text', id: 'x', text: 'hi' })
+    connectionOf('bob').deliver({ type: 'text', id: 'y', text: 'hi' })
     expect(transfers.controls.map(([peerId]) => peerId)).toEqual(['bob'])
     expect(seen.peers.get('bob')?.blocked).toBe(false)
     refuse(transfers, 'mallory', 10)
@@ -577,9 +679,10 @@ describe('hostile peers', () => {
   it('drops messages over the rate unread, and counts them as refusals', async () => {
     const { link, transfers, seen, meet } = await inBothRooms()
     await meet(link, 'mallory', 'Mallory')
+    transfers.controls.length = 0
     const offer = { type: 'offer', transfer: 'x', files: [] }
     for (let i = 0; i < peerUnsolicitedBurst + maxRefusalsPerPeer; i++) {
-      link.events.onControl('mallory', offer)
+      connectionOf('mallory').deliver(offer)
     }
     await settle()
     // The clock stands still in these tests: the bucket never refills.
@@ -594,7 +697,9 @@ describe('verification and trust', () => {
     await meet(nearby, 'bob', 'Bob')
     const bob = seen.peers.get('bob')
     expect(bob?.fingerprint).toBe(fingerprintOf('bob'))
-    expect(bob?.verification).toEqual(await verificationCode(sdpOf('us'), sdpOf('bob')))
+    // The far side computed the same code from the same commitments and nonces.
+    expect(bob?.verification).toEqual(connectionOf('bob').code)
+    expect(bob?.verification?.words).toHaveLength(4)
     expect(bob?.trusted).toBe(false)
   })
 
@@ -611,13 +716,13 @@ describe('verification and trust', () => {
     await ferry.trust('bob')
     expect(seen.peers.get('bob')?.trusted).toBe(true)
     expect(await trustStore.isTrusted(fingerprintOf('bob'))).toBe(true)
-    const code = (await verificationCode(sdpOf('us'), sdpOf('bob'))).words.join(' ')
+    const code = connectionOf('bob').code?.words.join(' ')
     expect(seen.trust.at(-1)?.devices).toEqual([
       { fingerprint: fingerprintOf('bob'), name: 'Bob', code, trustedAtMs: 1 },
     ])
     // Another visit of this device knows it still.
     const later = await inBothRooms({ trustDeps })
-    later.nearby.join('bob')
+    await later.join('bob', later.nearby)
     later.hello('bob', 'Bob')
     expect(later.seen.peers.get('bob')?.trusted).toBe(true)
 
@@ -627,20 +732,23 @@ describe('verification and trust', () => {
   })
 
   it('trusts the certificate, not the name or the peer id', async () => {
-    const { ferry, nearby, seen, hello } = await inBothRooms()
-    nearby.join('bob')
+    const { ferry, nearby, seen, hello, join } = await inBothRooms()
+    await join('bob', nearby)
     hello('bob', 'Bob')
     await ferry.trust('bob')
     // Someone else, calling itself Bob, with its own certificate.
-    nearby.join('mallory')
+    await join('mallory', nearby)
     hello('mallory', 'Bob')
     expect(seen.peers.get('mallory')?.trusted).toBe(false)
   })
 
-  it('cannot trust a peer whose connection names no certificate', async () => {
-    const { ferry, nearby, hello } = await inBothRooms()
-    nearby.join('ghost', { bulk: fakeBulk(), descriptions: { local: 'v=0', remote: 'v=0' } })
+  it('neither lists nor trusts a peer whose connection names no certificate', async () => {
+    const { ferry, nearby, hello, seen } = await inBothRooms()
+    nearby.join('ghost', connectionWith('ghost', null, { local: 'v=0', remote: 'v=0' }))
+    await flush()
     hello('ghost', 'Ghost')
+    expect(seen.peers.has('ghost')).toBe(false)
+    expect(nearby.disconnected).toContain('ghost')
     await expect(ferry.trust('ghost')).rejects.toBeInstanceOf(FerryError)
     await expect(ferry.trust('nobody')).rejects.toMatchObject({ code: 'no-certificate' })
   })
@@ -745,6 +853,7 @@ describe('nearby', () => {
     await world.ferry.start(null)
     await world.nearbySettled()
     world.rooms[0]?.join('bob')
+    await flush()
     world.hello('bob', 'Bob')
     await world.ferry.retryNearby()
     expect(world.rooms).toHaveLength(1)

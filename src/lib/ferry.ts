@@ -1,7 +1,8 @@
 /**
- * Ferry's core, composed: identity, the nearby and link rooms, the peers met in either, trust, and
- * the transfer manager. Plain TypeScript; the UI calls its intents and listens to its events, and
- * it never reaches into the UI.
+ * Ferry's core, composed: identity, the nearby and link rooms, the roster of peers met in either
+ * (session/roster.ts decides who is in which room, from proofs), trust, and the transfer manager.
+ * Plain TypeScript; the UI calls its intents and listens to its events, and it never reaches into
+ * the UI.
  */
 import { createWaitAnnouncer } from './signalling/announcer.ts'
 import { linkRoomConfig, type FerryConfig } from './signalling/config.ts'
@@ -10,18 +11,14 @@ import { detectDeviceKind, randomDeviceName, type DeviceHints } from './signalli
 import { createRoomLink, roomlessUrl, roomUrl, type RoomLink } from './signalling/link.ts'
 import { nearbyRoom, stunServersOf } from './signalling/nearby.ts'
 import type { PeerRoom, PeerRoomEvents, PeerRoomOptions } from './signalling/room.ts'
-import {
-  inspectConnection,
-  type SessionDescriptions,
-  type VerificationCode,
-} from './signalling/verification.ts'
+import type { VerificationCode } from './signalling/verification.ts'
 import type { DeviceCertificate } from './storage/certificate.ts'
 import type { SettingsStore } from './storage/settings.ts'
 import type { TrustedDevice, TrustStore } from './storage/trust.ts'
 import { createHello } from './protocol/control.ts'
 import { maxDeviceNameChars } from './protocol/limits.ts'
-import { createPeerGuard } from './peer-guard.ts'
-import { createPeerRegistry, type RoomKind } from './peer-registry.ts'
+import { createPeerGuard } from './session/peer-guard.ts'
+import { createRoster, type RoomKind } from './session/roster.ts'
 import type {
   DeviceKind,
   IncomingText,
@@ -40,11 +37,17 @@ export interface PeerInfo {
   id: string
   name: string
   device: DeviceKind
-  /** The rooms we share with it, nearby first: a device in both is still one peer. */
+  /**
+   * The rooms we share with it, nearby first: a device in both is still one peer. 'link' only once
+   * it proved the link's secret on this very connection (session/link-proof.ts).
+   */
   rooms: RoomKind[]
   /** Its certificate fingerprint on this connection, which trust is keyed by; null if unknown. */
   fingerprint: string | null
-  /** The code both screens show for this connection; null until computed, or if there is none. */
+  /**
+   * The code both screens show for this connection (session/commitment.ts: committed before
+   * revealed, so a man in the middle gets one guess); null only for a peer blocked before it had one.
+   */
   verification: VerificationCode | null
   /** Its certificate is one this device trusts. */
   trusted: boolean
@@ -142,6 +145,7 @@ export interface FerryDeps {
   setInterval(callback: () => void, ms: number): unknown
   clearInterval(handle: unknown): void
   setTimeout(callback: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
   nowMs(): number
 }
 
@@ -207,15 +211,10 @@ const relayPollMs = 1000
 interface Membership {
   kind: RoomKind
   roomId: string
+  /** The room's password: a link's secret, which its members prove to each other. */
+  password: string
   room: PeerRoom | null
   left: boolean
-}
-
-/** What we know of a connected peer beyond the registry's rooms. */
-interface PeerState {
-  hello: PeerHello | null
-  fingerprint: string | null
-  verification: VerificationCode | null
 }
 
 export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
@@ -231,8 +230,8 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
   let destroyed = false
   let roomJoinedAtMs = 0
   let relaysReported: 'unknown' | 'reachable' | 'unreachable' = 'unknown'
-  const registry = createPeerRegistry()
-  const peerStates = new Map<string, PeerState>()
+  /** What listed peers said in their hello. */
+  const hellos = new Map<string, PeerHello>()
   /** Peers already reported unreachable: a peer in two rooms fails in both, and is told once. */
   const unreachableReported = new Set<string>()
   const guard = createPeerGuard({ nowMs: () => deps.nowMs() })
@@ -255,21 +254,24 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
   const isTrusted = (fingerprint: string | null) =>
     fingerprint !== null && trustedFingerprints.has(fingerprint)
 
-  const peerInfo = (peerId: string, state: PeerState, hello: PeerHello): PeerInfo => ({
-    id: peerId,
-    name: hello.name,
-    device: hello.device,
-    rooms: registry.rooms(peerId),
-    fingerprint: state.fingerprint,
-    verification: state.verification,
-    trusted: isTrusted(state.fingerprint),
-    blocked: false,
-  })
+  const peerInfo = (peerId: string, hello: PeerHello | null): PeerInfo => {
+    const fingerprint = roster.fingerprint(peerId)
+    return {
+      id: peerId,
+      name: hello?.name ?? '',
+      device: hello?.device ?? 'unknown',
+      rooms: roster.rooms(peerId),
+      fingerprint,
+      verification: roster.code(peerId),
+      trusted: isTrusted(fingerprint),
+      blocked: false,
+    }
+  }
 
-  /** Tells the UI about a peer, once it has said who it is. */
+  /** Tells the UI about a listed peer, once it has said who it is. */
   const publishPeer = (peerId: string) => {
-    const state = peerStates.get(peerId)
-    if (state?.hello) events.onPeer(peerInfo(peerId, state, state.hello))
+    const hello = hellos.get(peerId)
+    if (hello && roster.isListed(peerId)) events.onPeer(peerInfo(peerId, hello))
   }
 
   const transfers = deps.createTransferManager({
@@ -283,9 +285,8 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
           events.onText(event.text)
           break
         case 'hello': {
-          const state = peerStates.get(event.peerId)
-          if (!state) break
-          state.hello = event.hello
+          if (!roster.isListed(event.peerId)) break
+          hellos.set(event.peerId, event.hello)
           publishPeer(event.peerId)
           break
         }
@@ -308,7 +309,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     )
     // A receiving transfer is 'offered' once only: when the offer arrives.
     const isNewOffer = transfer.direction === 'receive' && transfer.state === 'offered'
-    const fingerprint = peerStates.get(transfer.peerId)?.fingerprint ?? null
+    const fingerprint = roster.fingerprint(transfer.peerId)
     if (isNewOffer && autoAccept && fingerprint !== null && isTrusted(fingerprint)) {
       heldOffers.set(transfer.id, transfer)
       void confirmAutoAccept(transfer, fingerprint)
@@ -332,7 +333,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     const latest = heldOffers.get(offer.id) ?? offer
     heldOffers.delete(offer.id)
     // The same connection must still be there: a new one may present another certificate.
-    const stillSame = peerStates.get(offer.peerId)?.fingerprint === fingerprint
+    const stillSame = roster.fingerprint(offer.peerId) === fingerprint
     if (allowed && stillSame && latest.state === 'offered') {
       transfers.accept(offer.id)
     } else {
@@ -348,7 +349,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
       events.onNotice({
         code: 'peer-protocol-error',
         peerId,
-        peerName: peerStates.get(peerId)?.hello?.name ?? '',
+        peerName: hellos.get(peerId)?.name ?? '',
         detail,
       })
     } else if (verdict === 'block') {
@@ -363,37 +364,27 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
   }
 
   /**
-   * Disconnects a peer that kept breaking the protocol and lists it as blocked: its transfers end
-   * (peer-gone), its messages are ignored, and it cannot connect again in this visit, under this
-   * id or with this certificate. Other peers' transfers go on.
+   * Disconnects a peer that kept breaking the protocol (or broke the session handshake or the
+   * control lane's cap) and lists it as blocked: its transfers end (peer-gone), its messages are
+   * ignored, and it cannot connect again in this visit, under this id or with this certificate.
+   * Other peers' transfers go on.
    */
   const blockPeer = (peerId: string) => {
-    if (blockedPeers.has(peerId) || !registry.has(peerId)) return
-    const state = peerStates.get(peerId)
-    const info: PeerInfo = {
-      ...(state?.hello
-        ? peerInfo(peerId, state, state.hello)
-        : {
-            id: peerId,
-            name: '',
-            device: 'unknown' as const,
-            rooms: registry.rooms(peerId),
-            fingerprint: state?.fingerprint ?? null,
-            verification: null,
-            trusted: false,
-          }),
-      blocked: true,
-    }
+    if (blockedPeers.has(peerId) || !roster.peerIds().includes(peerId)) return
+    const info: PeerInfo = { ...peerInfo(peerId, hellos.get(peerId) ?? null), blocked: true }
     blockedPeers.set(peerId, info)
     if (info.fingerprint !== null) blockedFingerprints.add(info.fingerprint)
-    for (const kind of registry.rooms(peerId)) registry.leave(peerId, kind)
-    peerStates.delete(peerId)
+    // Quietly: the blocked card replaces it, not a departure.
+    blocking = peerId
+    roster.drop(peerId)
+    blocking = null
+    hellos.delete(peerId)
     guard.forget(peerId)
-    transfers.removePeer(peerId)
     disconnect(peerId)
     events.onPeer(info)
     events.onNotice({ code: 'peer-blocked', peerId, peerName: info.name })
   }
+  let blocking: string | null = null
 
   let markIdentityReady: () => void = () => undefined
   const identityReady = new Promise<void>((resolve) => (markIdentityReady = resolve))
@@ -431,53 +422,46 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
   }
   const relayTimer = deps.setInterval(pollRelays, relayPollMs)
 
-  const peerJoined = (
-    kind: RoomKind,
-    peerId: string,
-    port: PeerPort,
-    descriptions: SessionDescriptions | null,
-  ) => {
-    const connection = descriptions ? inspectConnection(descriptions) : null
-    if (
-      blockedPeers.has(peerId) ||
-      (connection?.fingerprint != null && blockedFingerprints.has(connection.fingerprint))
-    ) {
-      disconnect(peerId)
-      return
-    }
-    const joined = registry.join(peerId, kind, port)
-    if (!joined.isNew) {
-      publishPeer(peerId)
-      return
-    }
-    const state: PeerState = {
-      hello: null,
-      fingerprint: connection?.fingerprint ?? null,
-      verification: null,
-    }
-    peerStates.set(peerId, state)
-    // Keyed by certificate: the same device under a new peer id resumes its interrupted transfers.
-    transfers.addPeer(peerId, joined.port, state.fingerprint ?? undefined)
-    sayHello(joined.port)
-    void connection?.verification.then((code) => {
-      if (peerStates.get(peerId) !== state) return
-      state.verification = code
-      publishPeer(peerId)
-    })
-  }
+  /** The link room this device is in, as proofs need it. */
+  const currentLink = () =>
+    link && !link.left ? { roomId: link.roomId, secret: link.password } : null
 
-  const peerLeft = (kind: RoomKind, peerId: string) => {
-    const left = registry.leave(peerId, kind)
-    if (!left) return
-    if (!left.gone) {
-      publishPeer(peerId)
-      return
-    }
-    peerStates.delete(peerId)
-    guard.forget(peerId)
-    transfers.removePeer(peerId)
-    events.onPeerGone(peerId)
-  }
+  const roster = createRoster({
+    link: currentLink,
+    admit: (peerId, raw) => {
+      if (guard.admit(peerId, raw)) return true
+      peerRefused(peerId, 'rate-limited: too many messages, dropped unread')
+      return false
+    },
+    onAdmit: (peerId, port, fingerprint) => {
+      // Keyed by certificate: the same device under a new peer id resumes its interrupted transfers.
+      transfers.addPeer(peerId, port, fingerprint)
+      sayHello(port)
+    },
+    onUpdate: (peerId) => publishPeer(peerId),
+    onRemove: (peerId) => {
+      hellos.delete(peerId)
+      guard.forget(peerId)
+      transfers.removePeer(peerId)
+      if (blocking !== peerId) events.onPeerGone(peerId)
+    },
+    onControl: (peerId, raw) => transfers.handleControl(peerId, raw),
+    onViolation: (peerId, detail) => {
+      if (blockedPeers.has(peerId)) return
+      events.onNotice({
+        code: 'peer-protocol-error',
+        peerId,
+        peerName: hellos.get(peerId)?.name ?? '',
+        detail,
+      })
+      queueMicrotask(() => blockPeer(peerId))
+    },
+    isBlocked: (peerId, fingerprint) =>
+      blockedPeers.has(peerId) || (fingerprint !== null && blockedFingerprints.has(fingerprint)),
+    disconnect: (peerId) => disconnect(peerId),
+    setTimeout: (callback, ms) => deps.setTimeout(callback, ms),
+    clearTimeout: (handle) => deps.clearTimeout(handle),
+  })
 
   /** Joins a room once this device's certificate is known, so that every connection presents it. */
   const openRoom = (
@@ -490,23 +474,17 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
       roomJoinedAtMs = deps.nowMs()
       relaysReported = 'unknown'
     }
-    const membership: Membership = { kind, roomId, room: null, left: false }
+    const membership: Membership = { kind, roomId, password, room: null, left: false }
     const create = () => {
       if (membership.left || destroyed) return
       const made = deps.createRoom(
         { config: linkRoomConfig(config(), relayUrls), roomId, password, certificate },
         {
-          onPeerJoin: (peerId, port, descriptions) => {
-            if (!membership.left) peerJoined(kind, peerId, port, descriptions)
+          onPeerJoin: (peerId, lanes, descriptions) => {
+            if (!membership.left) roster.connected(kind, peerId, lanes, descriptions)
           },
           onPeerLeave: (peerId) => {
-            if (!membership.left) peerLeft(kind, peerId)
-          },
-          // From whichever room it came: a peer in two rooms may use either.
-          onControl: (peerId, raw) => {
-            if (!registry.has(peerId)) return
-            if (guard.admit(peerId, raw)) transfers.handleControl(peerId, raw)
-            else peerRefused(peerId, 'rate-limited: too many messages, dropped unread')
+            if (!membership.left) roster.left(kind, peerId)
           },
           onJoinError: (detail) => {
             if (!membership.left) events.onNotice({ code: 'join-refused', detail })
@@ -515,7 +493,8 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
             if (!membership.left) announcer.retrySoon()
           },
           onPeerUnreachable: (peerId) => {
-            if (membership.left || registry.has(peerId) || unreachableReported.has(peerId)) return
+            if (membership.left || roster.isListed(peerId) || unreachableReported.has(peerId))
+              return
             unreachableReported.add(peerId)
             events.onNotice({
               code: 'peer-unreachable',
@@ -541,13 +520,16 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
 
   const closeRoom = async (membership: Membership) => {
     membership.left = true
-    for (const peerId of registry.inRoom(membership.kind)) peerLeft(membership.kind, peerId)
+    for (const peerId of roster.peerIds()) roster.left(membership.kind, peerId)
+    if (membership.kind === 'link') roster.linkChanged()
     await membership.room?.leave()
   }
 
   const joinLink = (roomLink: RoomLink): ActiveRoom => {
     const active = { roomId: roomLink.roomId, url: roomUrl(deps.pageUrl(), roomLink) }
     link = openRoom('link', roomLink.roomId, roomLink.secret, roomLink.relayUrls)
+    // Peers already connected (nearby) may be in it too: they are once they prove it.
+    roster.linkChanged()
     deps.showRoomInAddress(active.url)
     events.onRoom(active)
     return active
@@ -619,8 +601,8 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     trustedFingerprints = new Set(devices.map((device) => device.fingerprint))
     autoAccept = on
     events.onTrust({ devices, autoAccept: on, persistent: certificatePersistent })
-    for (const [peerId, state] of peerStates) {
-      const fingerprint = state.fingerprint
+    for (const peerId of roster.peerIds()) {
+      const fingerprint = roster.fingerprint(peerId)
       if (
         fingerprint !== null &&
         before.has(fingerprint) !== trustedFingerprints.has(fingerprint)
@@ -687,7 +669,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     },
     retryNearby: () => lookForNearby(),
     parkNearby: async () => {
-      if (nearby === null || registry.inRoom('nearby').length > 0) return false
+      if (nearby === null || roster.anyConnectedThrough('nearby')) return false
       // A lookup in flight must not join the room again behind our back.
       nearbyGeneration++
       nearbyLookup = null
@@ -700,7 +682,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
       identity = { ...identity, name: trimmed }
       events.onIdentity(identity)
       // Once per peer, through whichever room still reaches it.
-      for (const [, port] of registry.ports()) sayHello(port)
+      for (const [, port] of roster.ports()) sayHello(port)
       await deps.settings.saveIdentity({ name: trimmed })
     },
     sendFiles: (peerId, files, folders) => transfers.sendFiles(peerId, files, folders),
@@ -712,20 +694,21 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     restore: (records) => transfers.restore(records),
     resume: (id) => transfers.resume(id),
     trust: async (peerId) => {
-      const state = peerStates.get(peerId)
-      if (!state?.fingerprint) {
+      const fingerprint = roster.isListed(peerId) ? roster.fingerprint(peerId) : null
+      if (!fingerprint) {
         throw new FerryError('no-certificate', `no certificate known for peer ${peerId}`)
       }
+      const code = roster.code(peerId)
       await deps.trustStore.trust({
-        fingerprint: state.fingerprint,
-        name: state.hello?.name ?? 'Another device',
-        ...(state.verification ? { code: state.verification.words.join(' ') } : {}),
+        fingerprint,
+        name: hellos.get(peerId)?.name ?? 'Another device',
+        ...(code ? { code: code.words.join(' ') } : {}),
       })
       await refreshTrust()
     },
     connectionDetails: async (peerId) => {
       // Either room reaches the peer over the same connection (see PeerRoomEvents.onPeerJoin).
-      for (const kind of registry.rooms(peerId)) {
+      for (const kind of roster.rooms(peerId)) {
         const membership = kind === 'link' ? link : nearby
         const details = await membership?.room?.connectionDetails(peerId)
         if (details) return details

@@ -128,3 +128,15 @@ export const maxSavedNameBytes = 200
 
 /** Deepest folder nesting a receiver recreates; a deeper file is saved under its name alone. */
 export const maxSavedFolderDepth = 32
+
+/**
+ * Peers one room may hold at once; a connection past it is closed. Ferry rooms are a few devices,
+ * and every peer costs a connection, its handshake and two data channels.
+ */
+export const maxPeersPerRoom = 32
+
+/**
+ * How long a connected peer has to finish the session handshake and, where Trystero placed it only
+ * in a link room, prove the link's secret; a peer still outside every room then is disconnected.
+ */
+export const admissionTimeoutMs = 20_000

@@ -1,32 +1,36 @@
 /**
- * A Trystero room seen as a set of peers, each with a control lane (a Trystero action carrying small
- * JSON messages) and a bulk lane (our own negotiated data channel). The only module that imports
+ * A Trystero room seen as a set of peers, each with a control lane and a bulk lane (our own
+ * negotiated data channels, control-channel.ts and bulk-channel.ts; no Trystero action carries
+ * Ferry's messages). The only module that imports
  * Trystero; main.ts loads it after the first paint, so Trystero (and the elliptic-curve key it makes
  * on load) stays off the critical path.
  */
 import { libName, sha1, toJson } from '@trystero-p2p/core'
-import { createEvent, getRelaySockets, joinRoom, selfId, type JsonValue, type Room } from 'trystero'
-import type { ControlMessage, PeerPort } from '../transfer/types.ts'
+import { createEvent, getRelaySockets, joinRoom, selfId, type Room } from 'trystero'
+import type { BulkChannel } from '../transfer/types.ts'
 import { bulkChannelFor } from './bulk-channel.ts'
+import { controlLaneFor, type ControlLane } from './control-channel.ts'
 import type { FerryConfig } from './config.ts'
 import { classifyJoinError } from './join-errors.ts'
 import { readConnectionDetails, type ConnectionDetails } from './connection-stats.ts'
 import type { SessionDescriptions } from './verification.ts'
 
-/** Trystero action names are at most 12 bytes. */
-const controlActionName = 'ctl'
+/** Ferry's own lanes on one peer connection, shared by every room the connection serves. */
+export interface PeerLanes {
+  control: ControlLane
+  bulk: BulkChannel
+}
 
 export interface PeerRoomEvents {
   /**
    * A peer is ready. `descriptions` are those of the peer connection it came through (null if the
    * browser has none to show): they name both sides' certificates (verification.ts). Trystero
    * shares one connection between every room two pages have in common, so a peer that is in two
-   * rooms joins each with the same connection, descriptions and bulk channel.
+   * rooms joins each with the same connection, descriptions and lanes. Trystero's word that the
+   * peer is in this room is only a claim: session/ decides membership from proofs.
    */
-  onPeerJoin(peerId: string, port: PeerPort, descriptions: SessionDescriptions | null): void
+  onPeerJoin(peerId: string, lanes: PeerLanes, descriptions: SessionDescriptions | null): void
   onPeerLeave(peerId: string): void
-  /** An unvalidated control message: the transfer core parses it. */
-  onControl(peerId: string, raw: unknown): void
   /** Trystero refused a peer: it does not have the room's secret. */
   onJoinError(detail: string): void
   /**
@@ -133,20 +137,14 @@ const joinPeerRoom = (options: PeerRoomOptions, events: PeerRoomEvents): Room =>
     },
   )
 
-  const control = room.makeAction<JsonValue>(controlActionName)
-  control.onMessage = (data, { peerId }) => events.onControl(peerId, data)
-
   room.onPeerJoin = (peerId) => {
     const connection = room.getPeers()[peerId]
     if (!connection) return
-    const port: PeerPort = {
-      sendControl: (message: ControlMessage) => {
-        // A peer that left between our check and the send is reported through onPeerLeave.
-        control.send(message as unknown as JsonValue, { target: peerId }).catch(() => undefined)
-      },
+    const lanes: PeerLanes = {
+      control: controlLaneFor(connection),
       bulk: bulkChannelFor(connection),
     }
-    events.onPeerJoin(peerId, port, descriptionsOf(connection))
+    events.onPeerJoin(peerId, lanes, descriptionsOf(connection))
   }
   room.onPeerLeave = (peerId) => events.onPeerLeave(peerId)
   return room

@@ -48,7 +48,7 @@ export const de = {
     'Dieser Browser gibt Ferry keinen eigenen Speicher, daher bleiben empfangene Dateien bis zum Speichern im Arbeitsspeicher, und sehr große passen eventuell nicht.',
   'nearby.checking': 'Suche nach Geräten in diesem Netzwerk…',
   'nearby.active':
-    'Geräte in diesem Netzwerk, auf denen Ferry geöffnet ist, erscheinen hier von selbst.',
+    'Geräte in diesem Netzwerk, auf denen Ferry geöffnet ist, erscheinen hier von selbst. Ein Gerät in der Nähe ist jeder in diesem Netzwerk oder jeder, der seine Adresse kennt, bis ihr unter „Überprüfen“ die Codes vergleicht.',
   'nearby.noStun':
     'Die Suche in der Nähe ist aus: Es ist kein STUN-Server eingerichtet. Teile stattdessen einen privaten Link.',
   'nearby.linkRelays': '„In der Nähe“ wartet, solange dieser Raum die Relays seines Links nutzt.',

@@ -53,7 +53,8 @@ export const en = {
   'limits.diskStreaming':
     'This browser gives Ferry no storage: received files stay in memory, and very large ones may not fit.',
   'nearby.checking': 'Looking for devices on this network…',
-  'nearby.active': 'Devices on this network with Ferry open appear here by themselves.',
+  'nearby.active':
+    'Devices on this network with Ferry open appear here by themselves. A nearby device is anyone on this network, or anyone who knows its address, until you compare codes under Verify.',
   'nearby.noStun':
     'Nearby discovery is off: no STUN server is configured. Share a private link to connect instead.',
   'nearby.unavailable':

@@ -47,7 +47,8 @@ export const fr = {
   'limits.diskStreaming':
     'Ce navigateur ne donne à Ferry aucun stockage propre : les fichiers reçus restent en mémoire jusqu’à leur enregistrement, et les très gros peuvent ne pas tenir.',
   'nearby.checking': 'Recherche d’appareils sur ce réseau…',
-  'nearby.active': 'Les appareils de ce réseau où Ferry est ouvert apparaissent ici d’eux-mêmes.',
+  'nearby.active':
+    'Les appareils de ce réseau où Ferry est ouvert apparaissent ici d’eux-mêmes. Un appareil à proximité est n’importe qui sur ce réseau, ou quiconque connaît son adresse, tant que vous n’avez pas comparé les codes sous « Vérifier ».',
   'nearby.noStun':
     'La détection à proximité est désactivée : aucun serveur STUN n’est configuré. Partagez plutôt un lien privé.',
   'nearby.linkRelays': '« À proximité » attend tant que ce salon utilise les relais de son lien.',

@@ -7,7 +7,7 @@ import {
   peerUnsolicitedBurst,
   peerUnsolicitedPerSecond,
   refusalWindowMs,
-} from './protocol/limits.ts'
+} from '../protocol/limits.ts'
 
 const clock = () => {
   let nowMs = 1_000_000

@@ -11,7 +11,7 @@ import {
   peerUnsolicitedBurst,
   peerUnsolicitedPerSecond,
   refusalWindowMs,
-} from './protocol/limits.ts'
+} from '../protocol/limits.ts'
 
 /** What to do with a refusal: tell the person (the first in a while), count it, or block. */
 export type RefusalVerdict = 'first' | 'counted' | 'block'
