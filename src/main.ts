@@ -24,7 +24,7 @@ import { createPreferencesStore } from './lib/storage/preferences.ts'
 import { createConnectionSettingsStore, createSettingsStore } from './lib/storage/settings.ts'
 import { createTrustStore } from './lib/storage/trust.ts'
 import { createTransferManager } from './lib/transfer/manager.ts'
-import { createWorkerSha256Hasher } from './lib/transfer/worker-hashing.ts'
+import { createSha256Hasher } from './lib/transfer/hashing.ts'
 import { createMemorySink } from './lib/transfer/memory-sink.ts'
 import { getOpfsRoot, startOpfsWorker } from './lib/transfer/opfs-sink.ts'
 import { createSinkFactory } from './lib/transfer/sink-factory.ts'
@@ -225,7 +225,7 @@ const start = async () => {
           const sink = await sinks.reopenSink(transferId, file, offsetBytes)
           return sink && storageFault ? storageFault.wrap(sink, offsetBytes) : sink
         },
-        createHasher: createWorkerSha256Hasher,
+        createHasher: createSha256Hasher,
         resumeStore,
         newId: newTransferId,
         nowMs: () => Date.now(),

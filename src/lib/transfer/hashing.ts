@@ -2,7 +2,6 @@ import type { Hasher } from './types.ts'
 
 /** A Hasher whose state can be saved and restored, for resuming a file (see docs/protocol.md). */
 export interface ResumableHasher extends Hasher {
-  digestHex(): string
   /** The running state; as sensitive as the bytes hashed so far. */
   save(): Uint8Array
 }

@@ -126,13 +126,7 @@ export const createIncomingTransfer = ({
   let stopped = false
   let idle: Promise<void> = Promise.resolve()
   /** The newest ack point waiting for its flush; older ones are covered by it. */
-  let pendingFlush: {
-    index: number
-    slot: FileSlot
-    sink: Sink
-    /** A hasher working elsewhere answers with its state later. */
-    point: { offset: number; hashState: Uint8Array | Promise<Uint8Array> }
-  } | null = null
+  let pendingFlush: { index: number; slot: FileSlot; sink: Sink; point: DurablePoint } | null = null
   let flushing: Promise<void> | null = null
 
   const sizeOf = (index: number): number => files[index]?.size ?? 0
@@ -173,17 +167,15 @@ export const createIncomingTransfer = ({
       pendingFlush = null
       const { index, slot, sink, point } = next
       let durable: boolean
-      let hashState: Uint8Array
       try {
         durable = (await sink.flush?.()) ?? false
-        hashState = await point.hashState
       } catch {
         continue // a failed sink: its write reports it; nothing here is acknowledged
       }
       if (stopped || slot.broken) continue
       if (durable) {
-        slot.durable = { offset: point.offset, hashState }
-        await record?.({ index, offsetBytes: point.offset, hashState })
+        slot.durable = point
+        await record?.({ index, offsetBytes: point.offset, hashState: point.hashState })
       }
       sendAck(index, slot, point.offset)
     }
@@ -195,8 +187,6 @@ export const createIncomingTransfer = ({
    */
   const ackPoint = (index: number, slot: FileSlot, sink: Sink, hasher: Hasher): void => {
     const hashState = sink.flush === undefined ? undefined : hasher.save?.()
-    // A newer ack point may replace this one before its state arrives: keep a failure quiet here.
-    if (hashState instanceof Promise) hashState.catch(() => undefined)
     if (hashState === undefined) {
       sendAck(index, slot, slot.writtenBytes)
       return
@@ -215,7 +205,6 @@ export const createIncomingTransfer = ({
       const length = payload.length
       hasher.update(payload)
       try {
-        await hasher.backlog?.()
         await sink.write(payload)
       } catch (error) {
         slot.broken = true
@@ -238,7 +227,7 @@ export const createIncomingTransfer = ({
     (index: number, slot: FileSlot, senderDigest: string): Job =>
     async () => {
       const { sink, hasher } = await openFile(index, slot)
-      const sha256 = await hasher.digestHex()
+      const sha256 = hasher.digestHex()
       if (sha256 !== senderDigest) {
         slot.sink = null
         await sink.abort()

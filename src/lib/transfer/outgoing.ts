@@ -110,7 +110,6 @@ export const hashPrefix = async (hasher: Hasher, blob: Blob, end: number): Promi
       const read = await source.read(buffer.subarray(0, Math.min(chunkBytes, end - done)))
       if (read.length === 0) throw new ProtocolError('read-failed', 'file ended early')
       hasher.update(read)
-      await hasher.backlog?.()
       done += read.length
       buffer = new Uint8Array(read.buffer)
     }
@@ -226,7 +225,6 @@ export const createOutgoingTransfer = ({
         next = end < size ? readFrame(spare, end) : null
         if (!hooks.isActive()) return
         hasher.update(payload)
-        await hasher.backlog?.()
         while (sentBytes - ackedBytes + payload.length > windowBytes) {
           if (!hooks.isActive()) return
           await waitForAck()
@@ -251,8 +249,7 @@ export const createOutgoingTransfer = ({
       source.cancel()
     }
     if (!hooks.isActive()) return
-    const sha256 = await hasher.digestHex()
-    if (!hooks.isActive()) return
+    const sha256 = hasher.digestHex()
     digests[index] = sha256
     hooks.send({ type: 'done', transfer: transferId, file: index, sha256 })
   }

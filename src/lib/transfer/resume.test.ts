@@ -20,7 +20,6 @@ import {
   type Harness,
 } from './test-harness.ts'
 import type {
-  Hasher,
   OfferedFile,
   OutgoingFile,
   Sink,
@@ -181,60 +180,36 @@ describe('resume after a lost connection', () => {
   })
 })
 
-/** A hasher that answers later, as the hash worker does: digest, state and backlog are promises. */
-const laterSha256Hasher = async (state?: Uint8Array): Promise<Hasher> => {
-  const inner = await createSha256Hasher(state)
-  const later = <T>(value: () => T) =>
-    new Promise<T>((resolve) => setTimeout(() => resolve(value()), 1))
-  return {
-    update: (bytes) => inner.update(bytes),
-    digestHex: () => later(() => inner.digestHex()),
-    save: () => {
-      const saved = inner.save()
-      return later(() => saved)
-    },
-    backlog: () => later(() => undefined),
-  }
-}
-
 describe('resume after the receiver pauses for storage', () => {
-  it.each([
-    ['hashers that answer at once', createSha256Hasher],
-    ['hashers that answer later (a hash worker)', laterSha256Hasher],
-  ])(
-    'pauses both sides when the disk is full, keeps the bytes, and goes on after a retry, with %s',
-    async (_, createHasher) => {
-      const size = 8 * mib
-      const bytes = randomBytes(size, 21)
-      const disk = createDisk({ fullAtBytes: 5 * mib })
-      const store = createMemoryResumeStore()
-      const h = createHarness({
-        deps: { alice: { createHasher }, bob: { ...disk.deps, resumeStore: store, createHasher } },
-      })
-      const id = h.alice.sendFiles('bob', [outgoing(bytes, 'big.bin')])
-      await h.until(() => h.latest('bob', id)?.state === 'offered', 'the offer')
-      h.bob.accept(id)
-      await until(
-        () =>
-          h.latest('bob', id)?.interruption === 'storage-full' &&
-          h.latest('alice', id)?.interruption === 'storage-full',
-        'the pause on both sides',
-        20_000,
-      )
-      // What was flushed is recorded, and still on disk.
-      const noted = store.records.get(id)?.progress[0]
-      expect(noted?.offsetBytes).toBeGreaterThan(0)
-      expect(disk.files.get(`${id}/0`)?.size).toBeGreaterThanOrEqual(noted?.offsetBytes ?? 0)
+  it('pauses both sides when the disk is full, keeps the bytes, and goes on after a retry', async () => {
+    const size = 8 * mib
+    const bytes = randomBytes(size, 21)
+    const disk = createDisk({ fullAtBytes: 5 * mib })
+    const store = createMemoryResumeStore()
+    const h = createHarness({ deps: { bob: { ...disk.deps, resumeStore: store } } })
+    const id = h.alice.sendFiles('bob', [outgoing(bytes, 'big.bin')])
+    await h.until(() => h.latest('bob', id)?.state === 'offered', 'the offer')
+    h.bob.accept(id)
+    await until(
+      () =>
+        h.latest('bob', id)?.interruption === 'storage-full' &&
+        h.latest('alice', id)?.interruption === 'storage-full',
+      'the pause on both sides',
+      20_000,
+    )
+    // What was flushed is recorded, and still on disk.
+    const noted = store.records.get(id)?.progress[0]
+    expect(noted?.offsetBytes).toBeGreaterThan(0)
+    expect(disk.files.get(`${id}/0`)?.size).toBeGreaterThanOrEqual(noted?.offsetBytes ?? 0)
 
-      h.bob.resume(id)
-      await completeOnBoth(h, id)
-      expect(disk.opened.reopened).toBe(1)
-      expect(await sameBytes(h.latest('bob', id)?.files[0]?.blob, bytes)).toBe(true)
-      expect(bytesSent(h, id) - size).toBeLessThanOrEqual(windowBytes)
-      // Ended: the record goes.
-      await until(() => !store.records.has(id), 'the record deleted')
-    },
-  )
+    h.bob.resume(id)
+    await completeOnBoth(h, id)
+    expect(disk.opened.reopened).toBe(1)
+    expect(await sameBytes(h.latest('bob', id)?.files[0]?.blob, bytes)).toBe(true)
+    expect(bytesSent(h, id) - size).toBeLessThanOrEqual(windowBytes)
+    // Ended: the record goes.
+    await until(() => !store.records.has(id), 'the record deleted')
+  })
 })
 
 /** Two managers joined by hand, so that Bob's can be replaced as a reloaded page's would be. */

@@ -33,15 +33,13 @@ export interface PeerPort {
   bulk: BulkChannel
 }
 
-/** A running streaming SHA-256; one that hashes elsewhere (a worker) answers asynchronously. */
+/** A running streaming SHA-256. */
 export interface Hasher {
   update(bytes: Uint8Array): void
   /** Lowercase hex digest. */
-  digestHex(): string | Promise<string>
+  digestHex(): string
   /** The running state, for resuming later (createHasher(state) continues from it); absent if it cannot. */
-  save?(): Uint8Array | Promise<Uint8Array>
-  /** Resolves once the hasher can take more bytes: one hashing elsewhere bounds its queue. */
-  backlog?(): Promise<void>
+  save?(): Uint8Array
 }
 
 /** Where received bytes go. Writes arrive in order, each once. */
