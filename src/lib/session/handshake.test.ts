@@ -155,6 +155,23 @@ describe('session handshake', () => {
     expect(a.violations).toEqual([])
   })
 
+  it('reveals again to a peer that commits again: its first reveal was lost', async () => {
+    // Our reveal went out before the peer's lane listened; it keeps committing until it hears one.
+    const a = side(fpA, fpB, () => undefined)
+    const commit = {
+      type: 'session-commit',
+      version: 1,
+      fingerprint: fpB,
+      commitment: await commitTo(newNonce(), fpB),
+    }
+    await a.handshake.handle(commit)
+    await a.handshake.handle(commit)
+    const reveals = a.sent.filter((message) => message.type === 'session-reveal')
+    expect(reveals).toHaveLength(2)
+    expect(reveals[1]).toEqual(reveals[0])
+    expect(a.violations).toEqual([])
+  })
+
   it('refuses a reveal that does not match its commitment', async () => {
     const a = side(fpA, fpB, () => undefined)
     a.handshake.start()

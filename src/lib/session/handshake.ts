@@ -144,7 +144,10 @@ export const createHandshake = (deps: HandshakeDeps): Handshake => {
     }
     // The same commitment again is a resend; another one would let the peer pick after the fact.
     if (theirCommitment !== null) {
-      if (theirCommitment !== theirs) fail('session-commit: a second, different commitment')
+      if (theirCommitment !== theirs) return fail('session-commit: a second, different commitment')
+      // It commits again because our reveal never reached it (its lane was not listening yet): the
+      // same nonce again tells it nothing new.
+      if (revealed && !stopped && !failed) deps.send({ type: 'session-reveal', nonce: localNonce })
       return
     }
     theirCommitment = theirs

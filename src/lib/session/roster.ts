@@ -100,7 +100,15 @@ interface Entry {
   provenLink: string | null
   listed: boolean
   admissionTimer: unknown
+  /**
+   * Its latest `hello`, sent before we finished checking it (its side may verify us first, and it
+   * greets once): taken when it is listed. One message, replaced, never a queue.
+   */
+  earlyHello: unknown
 }
+
+const isHello = (raw: unknown): boolean =>
+  typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'hello'
 
 export const createRoster = (deps: RosterDeps): Roster => {
   const entries = new Map<string, Entry>()
@@ -122,6 +130,9 @@ export const createRoster = (deps: RosterDeps): Roster => {
       entry.listed = true
       deps.clearTimeout(entry.admissionTimer)
       deps.onAdmit(peerId, entry.port, entry.fingerprint)
+      const hello = entry.earlyHello
+      entry.earlyHello = null
+      if (hello !== null && entries.get(peerId) === entry) deps.onControl(peerId, hello)
     } else if (!inRooms && entry.listed) {
       entry.listed = false
       deps.onRemove(peerId)
@@ -171,6 +182,7 @@ export const createRoster = (deps: RosterDeps): Roster => {
       provenLink: null,
       listed: false,
       admissionTimer: null,
+      earlyHello: null,
     }
     const handshakeOptions = {
       localFingerprint,
@@ -195,6 +207,7 @@ export const createRoster = (deps: RosterDeps): Roster => {
       if (entries.get(peerId) !== entry || !deps.admit(peerId, raw)) return
       if (isSessionMessage(raw)) void entry.handshake?.handle(raw)
       else if (entry.listed) deps.onControl(peerId, raw)
+      else if (isHello(raw)) entry.earlyHello = raw
       // Otherwise: not in any room (yet), so nothing it says is taken.
     }
     lanes.control.onViolation = (detail) => {
