@@ -133,6 +133,12 @@ test('a stranger met nearby who claims the link room is never in it; the link pe
   await expect(a.page.getByTestId('offer').filter({ hasText: 'from-the-link.txt' })).toBeVisible()
   await expect(mallory).toHaveAttribute('data-rooms', 'nearby')
   await expect(mallory.getByTestId('peer-mark-link')).toHaveCount(0)
+  // The offer is a modal dialog: the person declines the stranger's offer before going on.
+  await a.page
+    .getByTestId('offer')
+    .filter({ hasText: 'from-the-link.txt' })
+    .getByRole('button', { name: 'Decline', exact: true })
+    .click()
 
   // The device's real link peer, with the secret, joins, is listed under the link, and sends.
   const b = await Device.open(browser, link)
