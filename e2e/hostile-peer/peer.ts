@@ -49,6 +49,8 @@ const codes = new Map<string, string>()
 const handshakes = new Map<string, ReturnType<typeof createHandshake>>()
 /** The link it proves to peers (the real one in @hostile, a guess in @trust). */
 let proveLink: LinkSecret | null = null
+/** The certificate every connection presents, once fixedCertificate() made one (else one each). */
+let certificate: RTCCertificate | null = null
 /** Control messages at most this big; bigger than the app's cap, so the app's cap is what is tested. */
 const ownCapBytes = 256 * 1024 * 1024
 
@@ -282,12 +284,48 @@ const api = {
       for (const handshake of handshakes.values()) void handshake.linkChanged()
     }
     const room = joinRoom(
-      { appId, password, relayConfig: { urls: relayUrls }, rtcConfig: { iceServers: [] } },
+      {
+        appId,
+        password,
+        relayConfig: { urls: relayUrls },
+        rtcConfig: { iceServers: [], ...(certificate ? { certificates: [certificate] } : {}) },
+      },
       roomId,
       { onJoinError: () => undefined },
     )
     rooms.push(room)
     room.onPeerJoin = (peerId) => setUpPeer(room, peerId)
+  },
+
+  /** From now on every connection presents one certificate, as a device that keeps its own does. */
+  async fixedCertificate(): Promise<void> {
+    const algorithm: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' }
+    certificate = await RTCPeerConnection.generateCertificate(algorithm)
+  },
+
+  /** Leaves every room and forgets its peers, to join again as the same device. */
+  async leave(): Promise<void> {
+    await Promise.all(rooms.splice(0).map((room) => room.leave()))
+    for (const channel of [...controlChannels.values(), ...bulkChannels.values()]) channel.close()
+    for (const map of [peerNames, bulkChannels, controlChannels, codes, handshakes]) map.clear()
+  },
+
+  /**
+   * Offers a file and withdraws the offer at once, `rounds` times, `gapMs` apart (below the app's
+   * rate for offers, so that only the withdrawals count). Stops when the connection closes; returns
+   * how many rounds went out while it was open.
+   */
+  async offerAndCancel(peerId: string, rounds: number, gapMs: number): Promise<number> {
+    let sent = 0
+    for (let round = 0; round < rounds; round++) {
+      if (controlChannels.get(peerId)?.readyState !== 'open') break
+      const transfer = newTransferId()
+      sendControl(peerId, offerOf([fileOf(`churn-${round}.bin`, 1000)], transfer))
+      sendControl(peerId, { type: 'cancel', transfer })
+      sent++
+      await sleep(gapMs)
+    }
+    return sent
   },
 
   /** The peer id of the device that said hello with this name, once its channels are open. */
