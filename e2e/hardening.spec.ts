@@ -19,7 +19,6 @@ interface HostileApi {
   send(peerId: string, message: unknown): Promise<void>
   sendFiles(peerId: string, files: { name: string; type: string; text: string }[]): Promise<void>
   fixedCertificate(): Promise<void>
-  leave(): Promise<void>
   offerAndCancel(peerId: string, rounds: number, gapMs: number): Promise<number>
 }
 declare const hostile: HostileApi
@@ -198,11 +197,8 @@ test.describe('hostile input @hardening', () => {
     const a = await Device.open(browser)
     const link = parseRoomFragment(new URL(await a.shareLink()).hash)
     if (!link) throw new Error('no room')
-    const h = await (await browser.newContext()).newPage()
-    await h.goto(hostilePage.url)
-    await h.waitForFunction(() => 'hostile' in globalThis)
-    // A device that keeps its certificate: coming back, it is the same device.
-    await h.evaluate(() => hostile.fixedCertificate())
+    const context = await browser.newContext()
+    let h = await context.newPage()
     const room = [
       defaultAppId,
       process.env['FERRY_RELAY_URL'] ?? '',
@@ -210,6 +206,10 @@ test.describe('hostile input @hardening', () => {
       link.secret,
     ] as const
     const join = async () => {
+      await h.goto(hostilePage.url)
+      await h.waitForFunction(() => 'hostile' in globalThis)
+      // A device that keeps its certificate (in IndexedDB): coming back, it is the same device.
+      await h.evaluate(() => hostile.fixedCertificate())
       await h.evaluate(
         ([appId, relay, roomId, password]) => hostile.join(appId, [relay], roomId, password),
         room,
@@ -252,9 +252,10 @@ test.describe('hostile input @hardening', () => {
     await expect(a.page.getByTestId('text-body')).toHaveText('all sent')
     await expect(a.page.locator('[data-testid="peer"][data-blocked="true"]')).toHaveCount(0)
 
-    // It leaves and comes back, under the same certificate: its count goes on where it was.
-    await h.evaluate(() => hostile.leave())
+    // It leaves and comes back, a new page and peer id with the same certificate: its count goes on.
+    await h.close()
     await expect(a.peer('Mallory')).toBeHidden()
+    h = await context.newPage()
     peerId = await join()
     const rounds = await h.evaluate(([target, gap]) => hostile.offerAndCancel(target, 460, gap), [
       peerId,
@@ -273,7 +274,7 @@ test.describe('hostile input @hardening', () => {
     await expect(history.getByTestId('history-entry')).toHaveCount(1)
     await expect(history.getByTestId('history-entry')).toContainText('kept.txt')
     await a.closeView()
-    await h.context().close()
+    await context.close()
     await a.close()
     await hostilePage.close()
   })

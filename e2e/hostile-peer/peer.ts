@@ -297,17 +297,33 @@ const api = {
     room.onPeerJoin = (peerId) => setUpPeer(room, peerId)
   },
 
-  /** From now on every connection presents one certificate, as a device that keeps its own does. */
+  /**
+   * From now on every connection presents one certificate, kept in this origin's IndexedDB as a
+   * device keeps its own: a page opened later (a reload, a new peer id) presents the same one.
+   */
   async fixedCertificate(): Promise<void> {
-    const algorithm: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' }
-    certificate = await RTCPeerConnection.generateCertificate(algorithm)
-  },
-
-  /** Leaves every room and forgets its peers, to join again as the same device. */
-  async leave(): Promise<void> {
-    await Promise.all(rooms.splice(0).map((room) => room.leave()))
-    for (const channel of [...controlChannels.values(), ...bulkChannels.values()]) channel.close()
-    for (const map of [peerNames, bulkChannels, controlChannels, codes, handshakes]) map.clear()
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('hostile-peer', 1)
+      open.onupgradeneeded = () => open.result.createObjectStore('keys')
+      open.onsuccess = () => resolve(open.result)
+      open.onerror = () => reject(open.error ?? new Error('indexedDB'))
+    })
+    const request = <T>(make: (store: IDBObjectStore) => IDBRequest<T>) =>
+      new Promise<T>((resolve, reject) => {
+        const made = make(db.transaction('keys', 'readwrite').objectStore('keys'))
+        made.onsuccess = () => resolve(made.result)
+        made.onerror = () => reject(made.error ?? new Error('indexedDB'))
+      })
+    const stored = await request((store) => store.get('certificate') as IDBRequest<unknown>)
+    if (stored instanceof RTCCertificate) {
+      certificate = stored
+    } else {
+      const algorithm: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' }
+      const made = await RTCPeerConnection.generateCertificate(algorithm)
+      await request((store) => store.put(made, 'certificate'))
+      certificate = made
+    }
+    db.close()
   },
 
   /**
