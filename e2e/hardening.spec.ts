@@ -18,6 +18,8 @@ interface HostileApi {
   peerNamed(name: string): Promise<string>
   send(peerId: string, message: unknown): Promise<void>
   sendFiles(peerId: string, files: { name: string; type: string; text: string }[]): Promise<void>
+  fixedCertificate(): Promise<void>
+  offerAndCancel(peerId: string, rounds: number, gapMs: number): Promise<number>
 }
 declare const hostile: HostileApi
 
@@ -184,6 +186,95 @@ test.describe('hostile input @hardening', () => {
     )
     expect(types).toEqual(saved.map(() => 'application/octet-stream'))
     await h.context().close()
+    await a.close()
+    await hostilePage.close()
+  })
+
+  test('500 offer-and-cancel rounds leave no card or history and block the peer; coming back does not reset its count @hardening', async ({
+    browser,
+  }) => {
+    const hostilePage = await serveHostilePeer()
+    const a = await Device.open(browser)
+    const link = parseRoomFragment(new URL(await a.shareLink()).hash)
+    if (!link) throw new Error('no room')
+    const context = await browser.newContext()
+    let h = await context.newPage()
+    const room = [
+      defaultAppId,
+      process.env['FERRY_RELAY_URL'] ?? '',
+      link.roomId,
+      link.secret,
+    ] as const
+    const join = async () => {
+      await h.goto(hostilePage.url)
+      await h.waitForFunction(() => 'hostile' in globalThis)
+      // A device that keeps its certificate (in IndexedDB): coming back, it is the same device.
+      await h.evaluate(() => hostile.fixedCertificate())
+      await h.evaluate(
+        ([appId, relay, roomId, password]) => hostile.join(appId, [relay], roomId, password),
+        room,
+      )
+      const peerId = await h.evaluate((name) => hostile.peerNamed(name), await a.name())
+      await h.evaluate(
+        (target) =>
+          hostile.send(target, { type: 'hello', version: 1, name: 'Mallory', device: 'laptop' }),
+        peerId,
+      )
+      await expect(a.peer('Mallory')).toBeVisible()
+      return peerId
+    }
+    let peerId = await join()
+
+    // One real transfer first: the person's history holds it.
+    const sent = h.evaluate(
+      (target) =>
+        hostile.sendFiles(target, [{ name: 'kept.txt', type: 'text/plain', text: 'kept' }]),
+      peerId,
+    )
+    await a.page.getByTestId('offer').getByRole('button', { name: 'Accept', exact: true }).click()
+    await sent
+    await expect(a.transfer('receive')).toHaveAttribute('data-state', 'complete')
+
+    // 40 offers withdrawn, just under the rate for offers: each counts, none blocks yet.
+    const gapMs = 150
+    expect(
+      await h.evaluate(([target, gap]) => hostile.offerAndCancel(target, 40, gap), [
+        peerId,
+        gapMs,
+      ] as const),
+    ).toBe(40)
+    // The lane keeps order: once a text sent after them shows, every withdrawal has been counted.
+    await h.evaluate(
+      (target) =>
+        hostile.send(target, { type: 'text', id: `${'T'.repeat(21)}A`, text: 'all sent' }),
+      peerId,
+    )
+    await expect(a.page.getByTestId('text-body')).toHaveText('all sent')
+    await expect(a.page.locator('[data-testid="peer"][data-blocked="true"]')).toHaveCount(0)
+
+    // It leaves and comes back, a new page and peer id with the same certificate: its count goes on.
+    await h.close()
+    await expect(a.peer('Mallory')).toBeHidden()
+    h = await context.newPage()
+    peerId = await join()
+    const rounds = await h.evaluate(([target, gap]) => hostile.offerAndCancel(target, 460, gap), [
+      peerId,
+      gapMs,
+    ] as const)
+    const blocked = a.page.locator('[data-testid="peer"][data-blocked="true"]')
+    await expect(blocked).toHaveAttribute('data-peer-name', 'Mallory')
+    // A fresh count would have let 64 through; the kept one, the 24 left of it (one in flight).
+    expect(rounds).toBeLessThan(40)
+    expect(rounds).toBeGreaterThanOrEqual(20)
+
+    // No card and no history entry for any of them; the person's own transfer is still there.
+    await expect(a.page.getByTestId('offer')).toHaveCount(0)
+    await expect(a.page.getByTestId('transfer')).toHaveCount(1)
+    const history = await a.openHistory()
+    await expect(history.getByTestId('history-entry')).toHaveCount(1)
+    await expect(history.getByTestId('history-entry')).toContainText('kept.txt')
+    await a.closeView()
+    await context.close()
     await a.close()
     await hostilePage.close()
   })

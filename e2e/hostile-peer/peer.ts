@@ -49,6 +49,8 @@ const codes = new Map<string, string>()
 const handshakes = new Map<string, ReturnType<typeof createHandshake>>()
 /** The link it proves to peers (the real one in @hostile, a guess in @trust). */
 let proveLink: LinkSecret | null = null
+/** The certificate every connection presents, once fixedCertificate() made one (else one each). */
+let certificate: RTCCertificate | null = null
 /** Control messages at most this big; bigger than the app's cap, so the app's cap is what is tested. */
 const ownCapBytes = 256 * 1024 * 1024
 
@@ -282,12 +284,64 @@ const api = {
       for (const handshake of handshakes.values()) void handshake.linkChanged()
     }
     const room = joinRoom(
-      { appId, password, relayConfig: { urls: relayUrls }, rtcConfig: { iceServers: [] } },
+      {
+        appId,
+        password,
+        relayConfig: { urls: relayUrls },
+        rtcConfig: { iceServers: [], ...(certificate ? { certificates: [certificate] } : {}) },
+      },
       roomId,
       { onJoinError: () => undefined },
     )
     rooms.push(room)
     room.onPeerJoin = (peerId) => setUpPeer(room, peerId)
+  },
+
+  /**
+   * From now on every connection presents one certificate, kept in this origin's IndexedDB as a
+   * device keeps its own: a page opened later (a reload, a new peer id) presents the same one.
+   */
+  async fixedCertificate(): Promise<void> {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('hostile-peer', 1)
+      open.onupgradeneeded = () => open.result.createObjectStore('keys')
+      open.onsuccess = () => resolve(open.result)
+      open.onerror = () => reject(open.error ?? new Error('indexedDB'))
+    })
+    const request = <T>(make: (store: IDBObjectStore) => IDBRequest<T>) =>
+      new Promise<T>((resolve, reject) => {
+        const made = make(db.transaction('keys', 'readwrite').objectStore('keys'))
+        made.onsuccess = () => resolve(made.result)
+        made.onerror = () => reject(made.error ?? new Error('indexedDB'))
+      })
+    const stored = await request((store) => store.get('certificate') as IDBRequest<unknown>)
+    if (stored instanceof RTCCertificate) {
+      certificate = stored
+    } else {
+      const algorithm: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' }
+      const made = await RTCPeerConnection.generateCertificate(algorithm)
+      await request((store) => store.put(made, 'certificate'))
+      certificate = made
+    }
+    db.close()
+  },
+
+  /**
+   * Offers a file and withdraws the offer at once, `rounds` times, `gapMs` apart (below the app's
+   * rate for offers, so that only the withdrawals count). Stops when the connection closes; returns
+   * how many rounds went out while it was open.
+   */
+  async offerAndCancel(peerId: string, rounds: number, gapMs: number): Promise<number> {
+    let sent = 0
+    for (let round = 0; round < rounds; round++) {
+      if (controlChannels.get(peerId)?.readyState !== 'open') break
+      const transfer = newTransferId()
+      sendControl(peerId, offerOf([fileOf(`churn-${round}.bin`, 1000)], transfer))
+      sendControl(peerId, { type: 'cancel', transfer })
+      sent++
+      await sleep(gapMs)
+    }
+    return sent
   },
 
   /** The peer id of the device that said hello with this name, once its channels are open. */

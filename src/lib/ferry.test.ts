@@ -676,6 +676,59 @@ describe('hostile peers', () => {
     expect(seen.peers.has('mallory-again')).toBe(false)
   })
 
+  it('remembers a peer that leaves and comes back, by its certificate', async () => {
+    const { link, transfers, seen, meet } = await inBothRooms()
+    await meet(link, 'mallory', 'Mallory')
+    refuse(transfers, 'mallory', maxRefusalsPerPeer - 2)
+    // Its bucket of messages that start something is spent (the clock stands still here).
+    const offer = { type: 'offer', transfer: 'x', files: [] }
+    for (let i = 0; i < peerUnsolicitedBurst; i++) connectionOf('mallory').deliver(offer)
+    link.leave('mallory')
+    await until(() => seen.gone.includes('mallory'), 'mallory gone')
+    // A new connection, the same certificate.
+    connections.set('mallory', connectionWith('mallory', linkA))
+    transfers.added.length = 0
+    await meet(link, 'mallory', 'Mallory')
+    transfers.controls.length = 0
+    // The bucket is as empty as it was left: the offer is dropped, a refusal, not yet the last.
+    connectionOf('mallory').deliver(offer)
+    await settle()
+    expect(transfers.controls).toEqual([])
+    expect(seen.peers.get('mallory')?.blocked).toBe(false)
+    refuse(transfers, 'mallory', 1)
+    await settle()
+    expect(seen.peers.get('mallory')?.blocked).toBe(true)
+  })
+
+  it('counts offers withdrawn before an answer as refusals, quietly', async () => {
+    const { link, transfers, seen, meet } = await inBothRooms()
+    await meet(link, 'mallory', 'Mallory')
+    const withdrawn = (id: string): TransferEvent => ({
+      type: 'transfer',
+      transfer: {
+        id,
+        peerId: 'mallory',
+        direction: 'receive',
+        state: 'cancelled',
+        files: [],
+        totalBytes: 0,
+        bytesDone: 0,
+        endedBy: 'remote',
+        errorCode: 'cancelled',
+        withdrawn: true,
+        startedAtMs: 0,
+        updatedAtMs: 0,
+      },
+    })
+    for (let i = 0; i < maxRefusalsPerPeer - 1; i++) transfers.emit(withdrawn(`t${i}`))
+    await settle()
+    expect(seen.notices).toEqual([])
+    expect(seen.peers.get('mallory')?.blocked).toBe(false)
+    transfers.emit(withdrawn('last'))
+    await settle()
+    expect(seen.peers.get('mallory')?.blocked).toBe(true)
+  })
+
   it('drops messages over the rate unread, and counts them as refusals', async () => {
     const { link, transfers, seen, meet } = await inBothRooms()
     await meet(link, 'mallory', 'Mallory')

@@ -234,7 +234,9 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
   const hellos = new Map<string, PeerHello>()
   /** Peers already reported unreachable: a peer in two rooms fails in both, and is told once. */
   const unreachableReported = new Set<string>()
+  /** Kept for the whole visit, by certificate: leaving and coming back does not reset a peer. */
   const guard = createPeerGuard({ nowMs: () => deps.nowMs() })
+  const guardKey = (peerId: string) => roster.fingerprint(peerId) ?? `peer:${peerId}`
   /** Peers blocked in this visit, as last shown; their certificates, so a new id does not help. */
   const blockedPeers = new Map<string, PeerInfo>()
   const blockedFingerprints = new Set<string>()
@@ -303,6 +305,10 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
    * forgotten the device meanwhile), and until it answers the offer is not shown.
    */
   const onTransfer = (transfer: TransferSnapshot) => {
+    if (transfer.withdrawn) {
+      // Offering and withdrawing costs the sender nothing and us a card each time: count it.
+      peerRefused(transfer.peerId, 'offer withdrawn before an answer', { quiet: true })
+    }
     announcer.track(
       transfer.id,
       transfer.state === 'interrupted' && transfer.interruption === 'peer-gone',
@@ -341,11 +347,14 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     }
   }
 
-  /** Counts a refusal; tells the person about the first in a while, and blocks at the bound. */
-  const peerRefused = (peerId: string, detail: string) => {
+  /**
+   * Counts a refusal; tells the person about the first in a while (unless quiet: an honest sender
+   * may withdraw an offer), and blocks at the bound.
+   */
+  const peerRefused = (peerId: string, detail: string, { quiet = false } = {}) => {
     if (blockedPeers.has(peerId)) return
-    const verdict = guard.refused(peerId)
-    if (verdict === 'first') {
+    const verdict = guard.refused(guardKey(peerId))
+    if (verdict === 'first' && !quiet) {
       events.onNotice({
         code: 'peer-protocol-error',
         peerId,
@@ -379,7 +388,6 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     roster.drop(peerId)
     blocking = null
     hellos.delete(peerId)
-    guard.forget(peerId)
     disconnect(peerId)
     events.onPeer(info)
     events.onNotice({ code: 'peer-blocked', peerId, peerName: info.name })
@@ -429,7 +437,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
   const roster = createRoster({
     link: currentLink,
     admit: (peerId, raw) => {
-      if (guard.admit(peerId, raw)) return true
+      if (guard.admit(guardKey(peerId), raw)) return true
       peerRefused(peerId, 'rate-limited: too many messages, dropped unread')
       return false
     },
@@ -441,7 +449,6 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     onUpdate: (peerId) => publishPeer(peerId),
     onRemove: (peerId) => {
       hellos.delete(peerId)
-      guard.forget(peerId)
       transfers.removePeer(peerId)
       if (blocking !== peerId) events.onPeerGone(peerId)
     },

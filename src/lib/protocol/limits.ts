@@ -72,6 +72,25 @@ export const maxControlMessageBytes = 8 * 1024 * 1024
 export const maxPendingOffersPerPeer = 16
 
 /**
+ * Incoming offers of all peers together waiting for an answer: several connections (or
+ * certificates) do not multiply maxPendingOffersPerPeer. Another is declined ('busy').
+ */
+export const maxPendingOffersInRoom = 48
+
+/**
+ * Ended transfers kept per peer device (its certificate): older ones are dropped, so a peer that
+ * keeps offering and ending cannot grow the app's memory or its list of cards without bound.
+ */
+export const maxEndedTransfersPerPeer = 50
+
+/**
+ * Devices the peer guard keeps buckets and refusal counts for, for the whole visit (keyed by
+ * certificate fingerprint, so leaving and coming back does not reset them); past it the longest
+ * idle is forgotten.
+ */
+export const maxGuardedPeers = 1024
+
+/**
  * Control messages one peer may send: a token bucket holding this many, refilled at
  * peerMessagesPerSecond. Far above what a transfer of many small files needs (an ack and a `done`
  * per file), so only a flood ever meets it. A message over the rate is dropped unread.
@@ -89,7 +108,7 @@ export const peerUnsolicitedPerSecond = 8
 
 /**
  * A peer refused this many times (invalid messages or frames, messages over the rate, offers over
- * maxPendingOffersPerPeer) within refusalWindowMs is disconnected and blocked for the rest of the
+ * maxPendingOffersPerPeer, offers it withdrew before anyone answered) within refusalWindowMs is disconnected and blocked for the rest of the
  * visit. An honest peer is refused almost never (a late ack for a transfer just dismissed), so the
  * bound is generous; a buggy or hostile one reaches it in moments.
  */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createPeerGuard } from './peer-guard.ts'
 import {
+  maxGuardedPeers,
   maxRefusalsPerPeer,
   peerMessageBurst,
   peerMessagesPerSecond,
@@ -88,7 +89,17 @@ describe('peer guard', () => {
     }
     time.advance(refusalWindowMs)
     expect(guard.refused('p')).toBe('first')
-    guard.forget('p')
-    expect(guard.refused('p')).toBe('first')
+  })
+
+  it(`keeps the last ${maxGuardedPeers} peers used, forgetting the longest idle`, () => {
+    const guard = createPeerGuard(clock())
+    admitted(() => guard.admit('kept', offer), 100)
+    admitted(() => guard.admit('idle', offer), 100)
+    for (let i = 0; i < maxGuardedPeers - 2; i++) guard.admit(`other${i}`, ack)
+    // Used again, 'kept' is the newest; one more peer pushes out the longest idle, 'idle'.
+    expect(guard.admit('kept', offer)).toBe(false)
+    guard.admit('one-more', ack)
+    expect(guard.admit('kept', offer)).toBe(false)
+    expect(guard.admit('idle', offer)).toBe(true)
   })
 })

@@ -3,8 +3,12 @@
  * buckets) and a count of its refusals that, past a bound, blocks it. Pure bookkeeping with an
  * injected clock; ferry.ts acts on the verdicts (drops, notices, disconnecting). The bounds are in
  * protocol/limits.ts and docs/protocol.md ("Limits", "Blocking").
+ *
+ * Peers are keyed by their certificate fingerprint and kept for the whole visit: a peer that leaves
+ * and comes back, or connects twice, finds its buckets and refusals as it left them.
  */
 import {
+  maxGuardedPeers,
   maxRefusalsPerPeer,
   peerMessageBurst,
   peerMessagesPerSecond,
@@ -17,12 +21,10 @@ import {
 export type RefusalVerdict = 'first' | 'counted' | 'block'
 
 export interface PeerGuard {
-  /** A control message arrived, unparsed. False: over the rate, drop it unread. */
-  admit(peerId: string, raw: unknown): boolean
-  /** The peer was refused something (see maxRefusalsPerPeer). */
-  refused(peerId: string): RefusalVerdict
-  /** Forgets a peer that left. */
-  forget(peerId: string): void
+  /** A control message arrived, unparsed, from the peer `key` (its certificate fingerprint). */
+  admit(key: string, raw: unknown): boolean
+  /** The peer `key` was refused something (see maxRefusalsPerPeer). */
+  refused(key: string): RefusalVerdict
 }
 
 export interface PeerGuardDeps {
@@ -66,41 +68,43 @@ const take = (bucket: Bucket, nowMs: number, burst: number, perSecond: number): 
 }
 
 export const createPeerGuard = (deps: PeerGuardDeps): PeerGuard => {
+  /** In order of last use, oldest first (a Map keeps insertion order). */
   const records = new Map<string, PeerRecord>()
 
-  const recordOf = (peerId: string): PeerRecord => {
-    let record = records.get(peerId)
-    if (!record) {
+  const recordOf = (key: string): PeerRecord => {
+    let record = records.get(key)
+    if (record) {
+      records.delete(key)
+    } else {
       const atMs = deps.nowMs()
       record = {
         all: { tokens: peerMessageBurst, atMs },
         unsolicited: { tokens: peerUnsolicitedBurst, atMs },
         refusalsMs: [],
       }
-      records.set(peerId, record)
+      const oldest = records.size >= maxGuardedPeers ? records.keys().next().value : undefined
+      if (oldest !== undefined) records.delete(oldest)
     }
+    records.set(key, record)
     return record
   }
 
   return {
-    admit(peerId, raw) {
-      const record = recordOf(peerId)
+    admit(key, raw) {
+      const record = recordOf(key)
       const nowMs = deps.nowMs()
       if (!take(record.all, nowMs, peerMessageBurst, peerMessagesPerSecond)) return false
       if (!isUnsolicited(raw)) return true
       return take(record.unsolicited, nowMs, peerUnsolicitedBurst, peerUnsolicitedPerSecond)
     },
-    refused(peerId) {
-      const record = recordOf(peerId)
+    refused(key) {
+      const record = recordOf(key)
       const nowMs = deps.nowMs()
       const recent = record.refusalsMs.filter((atMs) => nowMs - atMs < refusalWindowMs)
       recent.push(nowMs)
       record.refusalsMs = recent.slice(-maxRefusalsPerPeer)
       if (recent.length >= maxRefusalsPerPeer) return 'block'
       return recent.length === 1 ? 'first' : 'counted'
-    },
-    forget(peerId) {
-      records.delete(peerId)
     },
   }
 }

@@ -4,7 +4,9 @@ import { ProtocolError } from '../protocol/errors.ts'
 import {
   bulkHighWaterBytes,
   chunkBytes,
+  maxEndedTransfersPerPeer,
   maxFrameBytes,
+  maxPendingOffersInRoom,
   maxPendingOffersPerPeer,
   maxPreviewChars,
   maxPreviewsPerOffer,
@@ -20,6 +22,8 @@ import {
   type Harness,
   type HarnessOptions,
 } from './test-harness.ts'
+import { createMemoryChannelPair } from './memory-channel.ts'
+import { newTransferId } from '../protocol/ids.ts'
 import type { OutgoingFile, TransferSnapshot } from './types.ts'
 
 const mib = 1024 * 1024
@@ -300,6 +304,36 @@ describe('ending early', () => {
     await h.until(() => h.latest('bob', next)?.state === 'offered', 'the next offer')
   })
 
+  it('declines offers beyond the room-wide pending bound, whichever peer sends them', async () => {
+    const h = createHarness()
+    const id = h.alice.sendFiles('bob', [outgoing(randomBytes(10, 1), 'f')])
+    await h.until(() => h.latest('bob', id)?.state === 'offered', 'the offer')
+    const offer = h.sent.alice.find((message) => message.type === 'offer')
+    const answers: unknown[] = []
+    // Other connections (other certificates), each under its own bound.
+    const others = Math.ceil(maxPendingOffersInRoom / maxPendingOffersPerPeer) + 1
+    for (let peer = 0; peer < others; peer++) {
+      const peerId = `mallory${peer}`
+      const port = {
+        sendControl: (message: unknown) => answers.push(message),
+        bulk: createMemoryChannelPair({ schedule: setImmediate }).a,
+      }
+      h.bob.addPeer(peerId, port, `device:${peerId}`)
+      for (let i = 0; i < maxPendingOffersPerPeer; i++) {
+        h.bob.handleControl(peerId, { ...offer, transfer: newTransferId() })
+      }
+    }
+    const pending = new Set<string>()
+    for (const event of h.events.bob) {
+      if (event.type !== 'transfer') continue
+      if (event.transfer.state === 'offered') pending.add(event.transfer.id)
+      else pending.delete(event.transfer.id)
+    }
+    expect(pending.size).toBe(maxPendingOffersInRoom)
+    const busy = answers.filter((answer) => (answer as { reason?: string }).reason === 'busy')
+    expect(busy).toHaveLength(others * maxPendingOffersPerPeer + 1 - maxPendingOffersInRoom)
+  })
+
   it('declines with a reason', async () => {
     const h = createHarness()
     const id = h.alice.sendFiles('bob', [outgoing(randomBytes(10, 1), 'f')])
@@ -315,9 +349,72 @@ describe('ending early', () => {
     await h.until(() => h.latest('bob', id)?.state === 'offered', 'the offer')
     h.alice.cancel(id)
     await settleBoth(h, id)
-    expect(h.latest('bob', id)).toMatchObject({ state: 'cancelled', endedBy: 'remote' })
+    expect(h.latest('bob', id)).toMatchObject({
+      state: 'cancelled',
+      endedBy: 'remote',
+      withdrawn: true,
+    })
     h.bob.accept(id) // too late: a no-op
     expect(h.latest('bob', id)?.state).toBe('cancelled')
+    // The sender's own record is an ordinary cancel.
+    expect(h.latest('alice', id)?.withdrawn).toBeUndefined()
+  })
+
+  it('keeps nothing of offers withdrawn before an answer, however many', async () => {
+    const h = createHarness()
+    const rounds = 3 * maxEndedTransfersPerPeer
+    for (let i = 0; i < rounds; i++) {
+      const id = h.alice.sendFiles('bob', [outgoing(randomBytes(10, i), `f${i}`)])
+      await h.until(() => h.latest('bob', id)?.state === 'offered', 'the offer')
+      h.alice.cancel(id)
+      await h.until(() => h.latest('bob', id)?.withdrawn === true, 'the withdrawal')
+    }
+    const withdrawn = h.events.bob.flatMap((event) =>
+      event.type === 'transfer' && event.transfer.withdrawn === true ? [event.transfer.id] : [],
+    )
+    expect(withdrawn).toHaveLength(rounds)
+    expect(h.protocolErrors('bob')).toEqual([])
+    // Not kept: accepting one does nothing, and a late message about one is unknown.
+    const eventsBefore = h.events.bob.length
+    h.bob.accept(withdrawn[0] ?? '')
+    expect(h.events.bob).toHaveLength(eventsBefore)
+    const sha256 = '0'.repeat(64)
+    h.bob.handleControl('alice', { type: 'done', transfer: withdrawn[0], file: 0, sha256 })
+    expect(h.protocolErrors('bob')).toEqual(['unknown-transfer'])
+  })
+
+  it(`keeps the newest ${maxEndedTransfersPerPeer} ended transfers of a peer`, async () => {
+    const h = createHarness()
+    const ids: string[] = []
+    for (let i = 0; i < maxEndedTransfersPerPeer + 5; i++) {
+      const id = h.alice.sendFiles('bob', [outgoing(randomBytes(10, i), `f${i}`)])
+      ids.push(id)
+      await h.until(() => h.latest('bob', id)?.state === 'offered', 'the offer')
+      h.bob.decline(id)
+      await settleBoth(h, id)
+    }
+    // A dropped record is unknown: a late message about it is refused as such.
+    const dropped = ids[0] ?? ''
+    const keptId = ids.at(-1) ?? ''
+    h.bob.handleControl('alice', { type: 'cancel', transfer: dropped })
+    h.bob.handleControl('alice', {
+      type: 'done',
+      transfer: dropped,
+      file: 0,
+      sha256: '0'.repeat(64),
+    })
+    h.bob.handleControl('alice', {
+      type: 'done',
+      transfer: keptId,
+      file: 0,
+      sha256: '0'.repeat(64),
+    })
+    expect(h.protocolErrors('bob')).toEqual(['unknown-transfer'])
+    const fifth = ids[4] ?? ''
+    const sixth = ids[5] ?? ''
+    h.bob.handleControl('alice', { type: 'done', transfer: fifth, file: 0, sha256: '0'.repeat(64) })
+    h.bob.handleControl('alice', { type: 'done', transfer: sixth, file: 0, sha256: '0'.repeat(64) })
+    expect(h.protocolErrors('bob')).toEqual(['unknown-transfer', 'unknown-transfer'])
   })
 
   for (const side of ['alice', 'bob'] as const) {

@@ -14,6 +14,8 @@ import { ProtocolError, toProtocolError } from '../protocol/errors.ts'
 import { decodeFrame } from '../protocol/frame.ts'
 import {
   maxControlMessageBytes,
+  maxEndedTransfersPerPeer,
+  maxPendingOffersInRoom,
   maxPendingOffersPerPeer,
   maxPreviewsPerOffer,
   maxReasonChars,
@@ -58,6 +60,7 @@ interface TransferRecord {
   endedBy?: 'local' | 'remote'
   errorCode?: string
   declineReason?: DeclineReason
+  withdrawn?: true
   startedAtMs: number
   updatedAtMs: number
   lastEventMs: number
@@ -107,6 +110,7 @@ const snapshot = (transfer: TransferRecord): TransferSnapshot => {
     ...(transfer.endedBy === undefined ? {} : { endedBy: transfer.endedBy }),
     ...(transfer.errorCode === undefined ? {} : { errorCode: transfer.errorCode }),
     ...(transfer.declineReason === undefined ? {} : { declineReason: transfer.declineReason }),
+    ...(transfer.withdrawn === undefined ? {} : { withdrawn: transfer.withdrawn }),
     startedAtMs: transfer.startedAtMs,
     updatedAtMs: transfer.updatedAtMs,
   }
@@ -224,7 +228,17 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       void deps.resumeStore?.delete(transfer.id)
     }
     emitTransfer(transfer)
+    pruneEnded(transfer.peerKey)
     return true
+  }
+
+  /** Keeps the newest maxEndedTransfersPerPeer ended transfers of a peer device. */
+  const pruneEnded = (peerKey: string): void => {
+    const ended = [...transfers.values()].filter(
+      (transfer) => transfer.peerKey === peerKey && !isOpen(transfer),
+    )
+    // A Map iterates in insertion order: the oldest first.
+    for (const transfer of ended.slice(0, -maxEndedTransfersPerPeer)) transfers.delete(transfer.id)
   }
 
   /** A running transfer stops but is kept, to go on later (see resume below). */
@@ -400,11 +414,13 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     }
   }
 
-  const pendingOffersFrom = (peerId: string): number => {
-    let pending = 0
+  /** Incoming offers waiting for an answer: of this peer, and of everyone. */
+  const pendingOffers = (peerId: string): { peer: number; room: number } => {
+    const pending = { peer: 0, room: 0 }
     for (const transfer of transfers.values()) {
-      if (transfer.peerId === peerId && transfer.direction === 'receive') {
-        if (transfer.state === 'offered') pending++
+      if (transfer.direction === 'receive' && transfer.state === 'offered') {
+        pending.room++
+        if (transfer.peerId === peerId) pending.peer++
       }
     }
     return pending
@@ -450,12 +466,16 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       refuse(peerId, new ProtocolError('bad-state', `transfer ${id} exists already`))
       return
     }
-    if (pendingOffersFrom(peerId) >= maxPendingOffersPerPeer) {
+    const pending = pendingOffers(peerId)
+    if (pending.peer >= maxPendingOffersPerPeer || pending.room >= maxPendingOffersInRoom) {
       emit({
         type: 'protocol-error',
         peerId,
         code: 'rate-limited',
-        detail: `over ${maxPendingOffersPerPeer} offers waiting for an answer`,
+        detail:
+          pending.peer >= maxPendingOffersPerPeer
+            ? `over ${maxPendingOffersPerPeer} offers waiting for an answer`
+            : `over ${maxPendingOffersInRoom} offers of all devices waiting for an answer`,
       })
       sendTo(peerId, { type: 'decline', transfer: id, reason: 'busy' })
       return
@@ -534,6 +554,13 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
         })
         return
       case 'cancel':
+        if (engine.direction === 'receive' && transfer.state === 'offered') {
+          // Withdrawn before anyone answered: reported once, then not kept (see withdrawn).
+          transfer.withdrawn = true
+          end(transfer, { state: 'cancelled', endedBy: 'remote', errorCode: 'cancelled' })
+          transfers.delete(transfer.id)
+          return
+        }
         end(transfer, { state: 'cancelled', endedBy: 'remote', errorCode: 'cancelled' })
         return
       case 'ack': {

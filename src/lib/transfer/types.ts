@@ -125,6 +125,12 @@ export interface TransferSnapshot {
   errorCode?: string
   /** Set when state is 'declined': the reason the receiver gave (errorCode is then 'declined'). */
   declineReason?: DeclineReason
+  /**
+   * Receive side, state 'cancelled': the sender withdrew its offer before anyone answered. Nothing
+   * happened, so it leaves no history entry nor card, and the manager keeps no record of it; the
+   * peer is charged for it (ferry.ts), since offering and withdrawing costs it nothing.
+   */
+  withdrawn?: true
   startedAtMs: number
   updatedAtMs: number
 }

@@ -10,6 +10,7 @@ import type {
   TrustSettings,
 } from '../../lib/ferry.ts'
 import type { IncomingText, TransferSnapshot } from '../../lib/transfer/types.ts'
+import { maxEndedTransfersPerPeer } from '../../lib/protocol/limits.ts'
 import { isOffline } from '../connectivity.ts'
 import { StagedItems } from './staged.svelte.ts'
 import { t } from '../i18n/i18n.svelte.ts'
@@ -30,6 +31,12 @@ export interface NoticeView {
 /** Notices disappear by themselves after this long, except errors the person must act on. */
 const noticeLifetimeMs = 8000
 const maxTexts = 50
+
+const isEnded = (transfer: TransferSnapshot): boolean =>
+  transfer.state === 'complete' ||
+  transfer.state === 'declined' ||
+  transfer.state === 'cancelled' ||
+  transfer.state === 'failed'
 
 export class AppState {
   identity = $state<Identity | null>(null)
@@ -114,6 +121,12 @@ export class AppState {
     if (offline !== this.offline) this.offline = offline
   }
 
+  /** Keeps the newest maxEndedTransfersPerPeer ended cards of a peer, as the core keeps records. */
+  #pruneEnded(peerId: string): void {
+    const ended = [...this.transfers.values()].filter((t) => t.peerId === peerId && isEnded(t))
+    for (const t of ended.slice(0, -maxEndedTransfersPerPeer)) this.transfers.delete(t.id)
+  }
+
   dismissText(id: string): void {
     this.texts = this.texts.filter((t) => t.id !== id)
   }
@@ -135,7 +148,13 @@ export class AppState {
     onPeerGone: (peerId) => this.peers.delete(peerId),
     onTransfer: (transfer) => {
       const before = this.transfers.get(transfer.id)
+      if (transfer.withdrawn) {
+        // Offered and withdrawn before anyone answered: its card goes, quietly.
+        this.transfers.delete(transfer.id)
+        return
+      }
       this.transfers.set(transfer.id, transfer)
+      if (isEnded(transfer)) this.#pruneEnded(transfer.peerId)
       if (!before && transfer.direction === 'receive') {
         // Screen readers hear about an offer through the live region, wherever focus is. One that
         // is under way already came from a trusted device and was accepted without asking.

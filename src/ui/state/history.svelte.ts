@@ -50,7 +50,8 @@ export class HistoryState {
 
   /** A transfer changed: once it has ended, it goes into the history. */
   observeTransfer(transfer: TransferSnapshot, peerName: string): void {
-    if (!isOutcome(transfer.state) || this.#recorded.has(transfer.id)) return
+    // An offer withdrawn before anyone answered: nothing happened (see TransferSnapshot.withdrawn).
+    if (!isOutcome(transfer.state) || transfer.withdrawn || this.#recorded.has(transfer.id)) return
     this.#recorded.add(transfer.id)
     const peer = this.#peers.get(transfer.peerId)
     const entry: HistoryEntry = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { PeerInfo } from '../../lib/ferry.ts'
 import { createHistoryStore, type KeyValueStore } from '../../lib/storage/history.ts'
+import type { TransferSnapshot } from '../../lib/transfer/types.ts'
 import { HistoryState } from './history.svelte.ts'
 
 const memoryStore = (): KeyValueStore => {
@@ -62,5 +63,31 @@ describe('HistoryState known devices', () => {
     history.observePeer(peer())
     await settled()
     expect(knownNames(history)).toEqual(['Blue Otter'])
+  })
+})
+
+describe('HistoryState transfers', () => {
+  const ended = (id: string, withdrawn: boolean): TransferSnapshot => ({
+    id,
+    peerId: 'peer-1',
+    direction: 'receive',
+    state: 'cancelled',
+    files: [],
+    totalBytes: 0,
+    bytesDone: 0,
+    endedBy: 'remote',
+    errorCode: 'cancelled',
+    ...(withdrawn ? { withdrawn: true as const } : {}),
+    startedAtMs: 0,
+    updatedAtMs: 0,
+  })
+
+  it('records an ended transfer, but not an offer withdrawn before an answer', async () => {
+    const history = new HistoryState(createHistoryStore(memoryStore()), () => 1000)
+    await history.load()
+    history.observeTransfer(ended('withdrawn', true), 'Blue Otter')
+    history.observeTransfer(ended('cancelled', false), 'Blue Otter')
+    await settled()
+    expect(history.entries.map((entry) => entry.id)).toEqual(['cancelled'])
   })
 })
