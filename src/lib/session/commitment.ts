@@ -9,6 +9,7 @@
  * two different codes. docs/protocol.md ("Verification code") has the argument.
  */
 import {
+  sixBitIndices,
   verificationEmoji,
   verificationSymbols,
   verificationWords,
@@ -20,7 +21,6 @@ export const nonceBytes = 32
 /** Bumped if the derivation ever changes, so old and new apps never show matching codes by chance. */
 const commitmentLabel = 'ferry-commitment-v1'
 const codeLabel = 'ferry-verification-v2'
-const bitsPerSymbol = 6
 
 const hexPattern = new RegExp(`^[0-9a-f]{${nonceBytes * 2}}$`)
 /** A nonce or a commitment as sent: lower-case hex of 32 bytes. */
@@ -61,20 +61,6 @@ export const revealMatches = async (
 export interface CodeSide {
   fingerprint: string
   nonce: string
-}
-
-/** The `count` 6-bit numbers at the start of `bytes`, most significant bit first. */
-const sixBitIndices = (bytes: Uint8Array, count: number): number[] => {
-  const indices: number[] = []
-  for (let symbol = 0; symbol < count; symbol++) {
-    let index = 0
-    for (let bit = symbol * bitsPerSymbol; bit < (symbol + 1) * bitsPerSymbol; bit++) {
-      const byte = bytes[bit >> 3] ?? 0
-      index = (index << 1) | ((byte >> (7 - (bit & 7))) & 1)
-    }
-    indices.push(index)
-  }
-  return indices
 }
 
 /**

@@ -104,7 +104,7 @@ const sideOf = (sdp: string, side: 'local' | 'remote'): string => {
 }
 
 /** The `count` 6-bit numbers at the start of `bytes`, most significant bit first. */
-const sixBitIndices = (bytes: Uint8Array, count: number): number[] => {
+export const sixBitIndices = (bytes: Uint8Array, count: number): number[] => {
   const indices: number[] = []
   for (let symbol = 0; symbol < count; symbol++) {
     let index = 0
