@@ -10,7 +10,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { defaultAppId } from '../src/lib/signalling/config.ts'
 import { createRoomLink, parseRoomFragment } from '../src/lib/signalling/link.ts'
-import { serveHostilePeer } from './hostile-peer/serve.ts'
+import { serveHostilePeer } from './hostile-peer/build.ts'
 import { appUrl, Device, expect, serverUrl, test } from './fixtures.ts'
 
 interface HostileApi {

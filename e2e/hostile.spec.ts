@@ -11,7 +11,7 @@ import { isSafeFileName } from '../src/lib/protocol/paths.ts'
 import { defaultAppId } from '../src/lib/signalling/config.ts'
 import { parseRoomFragment } from '../src/lib/signalling/link.ts'
 import type { CaseResult } from './hostile-peer/peer.ts'
-import { serveHostilePeer, type HostilePeerPage } from './hostile-peer/serve.ts'
+import { serveHostilePeer, type HostilePeerServer } from './hostile-peer/build.ts'
 import { connectPair, expect, sha256File, test, writeRandomFile } from './fixtures.ts'
 
 interface HostileApi {
@@ -28,7 +28,7 @@ interface HostileApi {
 }
 declare const hostile: HostileApi
 
-let hostileServer: HostilePeerPage | null = null
+let hostileServer: HostilePeerServer | null = null
 
 test.beforeAll(async () => {
   hostileServer = await serveHostilePeer()

@@ -233,6 +233,8 @@ interface Setup {
   /** Answers of discoverPublicAddress, in turn; the last one repeats. */
   addresses?: (string | null)[]
   trustDeps?: TrustStoreDeps
+  /** What a room's leave waits for before it is done (Trystero first tells the room's peers). */
+  leaving?: () => Promise<void>
 }
 
 const setUp = (setup: Setup = {}) => {
@@ -303,9 +305,9 @@ const setUp = (setup: Setup = {}) => {
         roomId: options.roomId,
         connectionDetails: () => Promise.resolve(null),
         disconnect: (peerId) => void room.disconnected.push(peerId),
-        leave: () => {
+        leave: async () => {
+          await setup.leaving?.()
           room.left = true
-          return Promise.resolve()
         },
         announce: () => void room.announced++,
       }
@@ -472,6 +474,34 @@ describe('peers across rooms', () => {
     const again = roomWith(nearby.options.roomId)
     expect(again).not.toBe(nearby)
     expect(again.options.config.relayUrls).toEqual(stunConfig.relayUrls)
+  })
+
+  it("joins a new link's room and nearby only once the room on the link's relays is gone", async () => {
+    let release = () => undefined as void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    let gated = false
+    const world = await inBothRooms({ leaving: () => (gated ? gate : Promise.resolve()) })
+    const { ferry, rooms, nearby, nearbySettled } = world
+    const linkB = { roomId: 'B'.repeat(22), secret: 'b'.repeat(22), relayUrls: ['wss://l.example'] }
+    await ferry.joinLink(linkB)
+    expect(nearby.left).toBe(true)
+    const onLinkRelays = world.roomWith(linkB.roomId)
+    gated = true
+    const count = rooms.length
+    const shared = ferry.shareLink()
+    await nearbySettled()
+    await settle()
+    // Still leaving: were another room joined now, Trystero would put it on the link's relays.
+    expect(onLinkRelays.left).toBe(false)
+    expect(rooms).toHaveLength(count)
+    release()
+    await settle()
+    expect(onLinkRelays.left).toBe(true)
+    const joined = rooms.slice(count)
+    expect(joined.map((room) => room.options.roomId).sort()).toEqual(
+      [shared.roomId, nearby.options.roomId].sort(),
+    )
+    for (const room of joined) expect(room.options.config.relayUrls).toEqual(stunConfig.relayUrls)
   })
 
   it('greets each device once, and again once per device on a rename', async () => {

@@ -470,6 +470,23 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     clearTimeout: (handle) => deps.clearTimeout(handle),
   })
 
+  /**
+   * A room on its link's relays that is being left: rooms on this device's own relays join once it
+   * is gone, or Trystero, which keeps one set of relays while any room is open, would put them on
+   * the link's relays.
+   */
+  let releasingRelays: Promise<void> | null = null
+  const releaseRelays = (leaving: Promise<void>) => {
+    const released = leaving.then(
+      () => undefined,
+      () => undefined,
+    )
+    releasingRelays = released
+    void released.then(() => {
+      if (releasingRelays === released) releasingRelays = null
+    })
+  }
+
   /** Joins a room once this device's certificate is known, so that every connection presents it. */
   const openRoom = (
     kind: RoomKind,
@@ -520,8 +537,10 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
         () => undefined,
       )
     }
-    if (certificateSettled) create()
-    else void certificateLoaded.then(create)
+    // Trystero takes up the relays of the first room joined while none is open: a room on other
+    // relays that is still leaving must be gone first (see releasingRelays).
+    if (certificateSettled && releasingRelays === null) create()
+    else void Promise.all([certificateLoaded, releasingRelays]).then(create)
     return membership
   }
 
@@ -638,9 +657,10 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
       if (!stored) await deps.settings.saveIdentity({ name: identity.name })
     },
     shareLink: () => {
-      if (link) void leaveRoom()
+      const leaving = leaveRoom()
       if (linkOnOwnRelays) {
         linkOnOwnRelays = false
+        releaseRelays(leaving)
         void lookForNearby()
       }
       return joinLink(createRoomLink())
