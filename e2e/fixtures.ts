@@ -64,7 +64,9 @@ export const serverUrl = (
     | 'FERRY_NO_STUN_ANSWER_URL'
     | 'FERRY_TURN_URL'
     | 'FERRY_NO_TURN_URL'
-    | 'FERRY_PRODUCTION_URL',
+    | 'FERRY_PRODUCTION_URL'
+    | 'FERRY_MIDDLE_URL'
+    | 'FERRY_MIDDLE_RELAY_URL',
 ): string => {
   const url = process.env[name]
   if (!url && name === 'FERRY_TURN_URL') {

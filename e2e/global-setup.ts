@@ -9,6 +9,10 @@
  * servers of the same build, each on its own port and so its own origin (own storage), whose
  * config.json names one STUN server: A, B, or one on a closed port that never answers.
  *
+ * For the @trust test of a relay in the middle, a second relay in its hostile `inTheMiddle` mode
+ * (devices on it hear only a client on its `/attacker` path) and one more server of the build whose
+ * config names only that relay, and STUN server A.
+ *
  * For the @turn tests, coturn on 127.0.0.1 (scripts/turn/turn-server.ts, stopped by its PID in the
  * teardown) and one more server of the build whose config.json names only that TURN server, with
  * `iceTransportPolicy: 'relay'`; and one with the same policy but no TURN server at all, where no
@@ -55,6 +59,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const nearbyA = await nearbyServer([{ urls: stunA.url }])
   const nearbyB = await nearbyServer([{ urls: stunB.url }])
   const noStunAnswer = await nearbyServer([{ urls: `stun:127.0.0.1:${await closedUdpPort()}` }])
+  const middleRelay = await startNostrRelay({ inTheMiddle: true })
+  const middleServed = await startStaticServer({
+    root: testBuildDir,
+    config: { relayUrls: [middleRelay.url], iceServers: [{ urls: stunA.url }], testHooks: true },
+  })
 
   const turn = turnServerAvailable() ? await startTurnServer() : null
   const relayOnly = (iceServers: RTCIceServer[]): Promise<StaticServer> =>
@@ -82,6 +91,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env['FERRY_NEARBY_A_URL'] = nearbyA.url
   process.env['FERRY_NEARBY_B_URL'] = nearbyB.url
   process.env['FERRY_NO_STUN_ANSWER_URL'] = noStunAnswer.url
+  process.env['FERRY_MIDDLE_URL'] = middleServed.url
+  process.env['FERRY_MIDDLE_RELAY_URL'] = middleRelay.url
   return async () => {
     await Promise.all(
       [
@@ -90,12 +101,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         nearbyA,
         nearbyB,
         noStunAnswer,
+        middleServed,
         noTurnServed,
         ...(turnServed ? [turnServed] : []),
       ].map((started) => started.close()),
     )
     await turn?.close()
     await Promise.all([stunA.close(), stunB.close()])
-    await relay.close()
+    await Promise.all([relay.close(), middleRelay.close()])
   }
 }

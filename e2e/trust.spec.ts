@@ -3,6 +3,9 @@
  * page using Trystero as published, with its peer id of its choosing):
  * - link bypass: a stranger met in the nearby room claims the device's link room through their
  *   shared connection; Trystero takes it in, Ferry never does (session/link-proof.ts);
+ * - relay in the middle: a relay that keeps two nearby devices apart and bridges each to the
+ *   attacker, which passes their names on; the codes on the two screens differ, and the attacker's
+ *   try at steering one to match the other is refused (session/commitment.ts);
  * - exhaustion: an unterminated 128 MiB control message, a flood of unknown Trystero action types
  *   and 1,000 announcements under fresh peer ids, while a real transfer completes verified.
  */
@@ -38,6 +41,8 @@ interface HostileApi {
   floodUnknownActions(peerId: string, count: number, bytes: number): Promise<void>
   sendUnterminated(peerId: string, declaredBytes: number, sentBytes: number): Promise<void>
   connected(peerId: string): boolean
+  code(peerId: string): string | null
+  steerCode(peerId: string, target: string, searchMs: number): Promise<number>
 }
 declare const hostile: HostileApi
 
@@ -161,6 +166,67 @@ test('a stranger met nearby who claims the link room is never in it; the link pe
   const saved = join(dir, 'received-linked.bin')
   await download.saveAs(saved)
   expect(await sha256File(saved)).toBe(await sha256File(source))
+  await context.close()
+  await Promise.all([a.close(), b.close()])
+})
+
+test('a relay in the middle of two nearby devices shows itself: the codes differ, and steering one to match is refused @trust', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000)
+  // The relay keeps these two apart: each hears only the attacker (e2e/global-setup.ts).
+  const a = await Device.open(browser, serverUrl('FERRY_MIDDLE_URL'))
+  const b = await Device.open(browser, serverUrl('FERRY_MIDDLE_URL'))
+  const [aName, bName] = [await a.name(), await b.name()]
+
+  // The attacker: what the relay's operator runs, in the nearby room of the devices' address, on
+  // the relay's attacker path, with a certificate of its own on each connection.
+  const { context, page: m } = await openHostile(browser)
+  const nearby = await nearbyRoom(defaultAppId, addressA)
+  const attackerRelay = `${serverUrl('FERRY_MIDDLE_RELAY_URL')}/attacker`
+  await m.evaluate(
+    ([appId, relay, roomId, password]) => hostile.join(appId, [relay], roomId, password, null),
+    [defaultAppId, attackerRelay, nearby.roomId, nearby.password] as const,
+  )
+  const toA = await m.evaluate((name) => hostile.peerNamed(name), aName)
+  const toB = await m.evaluate((name) => hostile.peerNamed(name), bName)
+  // It passes each device's name to the other: each screen lists one device, named as the other.
+  for (const [peerId, name] of [
+    [toA, bName],
+    [toB, aName],
+  ] as const) {
+    await m.evaluate(
+      ([target, claimed]) =>
+        hostile.send(target, { type: 'hello', version: 1, name: claimed, device: 'laptop' }),
+      [peerId, name] as const,
+    )
+  }
+  await expect(a.peer(bName)).toBeVisible()
+  await expect(b.peer(aName)).toBeVisible()
+  await expect(a.peers()).toHaveCount(1)
+  await expect(b.peers()).toHaveCount(1)
+
+  // Each screen shows the code of its own connection, to the attacker: they differ.
+  const onA = await a.verificationCode(bName)
+  const onB = await b.verificationCode(aName)
+  expect(await m.evaluate((peerId) => hostile.code(peerId), toA)).toBe(onA.words)
+  expect(await m.evaluate((peerId) => hostile.code(peerId), toB)).toBe(onB.words)
+  expect(onB.words).not.toBe(onA.words)
+
+  // Knowing A's code and B's nonce, it searches for a nonce of its own that gives B the same code,
+  // and commits to it afresh: B holds it to its first commitment, refuses, and blocks it.
+  const matched = await m.evaluate(([peerId, target]) => hostile.steerCode(peerId, target, 1500), [
+    toB,
+    onA.words,
+  ] as const)
+  console.log(
+    `relay in the middle: the best nonce found would have matched ${matched} of 4 symbols`,
+  )
+  await expect(
+    b.page.getByText(`${aName} sent something Ferry could not accept; it was refused.`),
+  ).toBeVisible()
+  await expect(b.peer(aName)).toHaveAttribute('data-blocked', 'true')
+  await expect.poll(() => m.evaluate((peerId) => hostile.connected(peerId), toB)).toBe(false)
   await context.close()
   await Promise.all([a.close(), b.close()])
 })

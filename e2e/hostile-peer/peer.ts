@@ -11,9 +11,11 @@ import { createEvent, getRelaySockets, joinRoom, type Room } from 'trystero'
 import { encodeFrame } from '../../src/lib/protocol/frame.ts'
 import { newTransferId } from '../../src/lib/protocol/ids.ts'
 import { createMessageReader, lengthPrefixBytes } from '../../src/lib/protocol/message-frames.ts'
+import { commitTo, newNonce, sessionCode } from '../../src/lib/session/commitment.ts'
 import {
   createHandshake,
   isSessionMessage,
+  sessionVersion,
   type LinkSecret,
 } from '../../src/lib/session/handshake.ts'
 import { certificateFingerprint } from '../../src/lib/signalling/verification.ts'
@@ -45,8 +47,12 @@ const rooms: Room[] = []
 const peerNames = new Map<string, string>()
 const bulkChannels = new Map<string, RTCDataChannel>()
 const controlChannels = new Map<string, RTCDataChannel>()
+/** The connection each peer's lanes are on: Trystero may replace it with a new one. */
+const laneConnections = new Map<string, RTCPeerConnection>()
 const codes = new Map<string, string>()
 const handshakes = new Map<string, ReturnType<typeof createHandshake>>()
+/** Per connection: both fingerprints, and the nonce the peer revealed (for steerCode). */
+const sessions = new Map<string, { local: string; remote: string; theirNonce: string | null }>()
 /** The link it proves to peers (the real one in @hostile, a guess in @trust). */
 let proveLink: LinkSecret | null = null
 /** The certificate every connection presents, once fixedCertificate() made one (else one each). */
@@ -84,7 +90,10 @@ const sendControl = (peerId: string, message: unknown) => {
 /** Ferry's lanes on a new connection, and the session handshake, played honestly. */
 const setUpPeer = (room: Room, peerId: string) => {
   const connection = room.getPeers()[peerId]
-  if (!connection || controlChannels.has(peerId)) return
+  // Once per connection: a new one under a known id (both sides dialled) gets lanes of its own.
+  if (!connection || laneConnections.get(peerId) === connection) return
+  laneConnections.set(peerId, connection)
+  handshakes.get(peerId)?.stop()
   const bulk = connection.createDataChannel('ferry-bulk', { negotiated: true, id: 64 })
   bulk.binaryType = 'arraybuffer'
   bulkChannels.set(peerId, bulk)
@@ -109,10 +118,16 @@ const setUpPeer = (room: Room, peerId: string) => {
     clearTimeout: (handle) => clearTimeout(handle as number),
   })
   handshakes.set(peerId, handshake)
+  const session = { local, remote, theirNonce: null as string | null }
+  sessions.set(peerId, session)
   const reader = createMessageReader(ownCapBytes)
   control.addEventListener('message', (event: MessageEvent<ArrayBuffer>) => {
     for (const message of reader.push(new Uint8Array(event.data))) {
       if (isSessionMessage(message)) {
+        const record = message as Record<string, unknown>
+        if (record['type'] === 'session-reveal' && typeof record['nonce'] === 'string') {
+          session.theirNonce ??= record['nonce']
+        }
         void handshake.handle(message)
         continue
       }
@@ -352,6 +367,37 @@ const api = {
       }
       await sleep(50)
     }
+  },
+
+  /**
+   * A man in the middle's try at making a device's code equal `target` (the code it shows the other
+   * device), once it knows this device's nonce: for `searchMs` it draws nonces of its own and keeps
+   * the one whose code shares the most symbols with `target`, then commits to it afresh and reveals
+   * it. Returns how many of the four symbols that nonce would have matched.
+   */
+  async steerCode(peerId: string, target: string, searchMs: number): Promise<number> {
+    const session = sessions.get(peerId)
+    if (!session?.theirNonce) throw new Error('no revealed nonce from this peer yet')
+    const wanted = target.split(' ')
+    let best = { nonce: newNonce(), matched: -1 }
+    for (const startMs = performance.now(); performance.now() - startMs < searchMs;) {
+      const nonce = newNonce()
+      const { words } = await sessionCode(
+        { fingerprint: session.local, nonce },
+        { fingerprint: session.remote, nonce: session.theirNonce },
+      )
+      const matched = words.filter((word, index) => word === wanted[index]).length
+      if (matched > best.matched) best = { nonce, matched }
+      if (matched === wanted.length) break
+    }
+    sendControl(peerId, {
+      type: 'session-commit',
+      version: sessionVersion,
+      fingerprint: session.local,
+      commitment: await commitTo(best.nonce, session.local),
+    })
+    sendControl(peerId, { type: 'session-reveal', nonce: best.nonce })
+    return best.matched
   },
 
   /** The verification code this side computed with a peer. */

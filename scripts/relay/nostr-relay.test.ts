@@ -5,6 +5,7 @@ import { createEvent, subscribe } from 'trystero/nostr'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type RawData, WebSocket } from 'ws'
 import {
+  ATTACKER_PATH,
   DEFAULT_RELAY_LIMITS,
   computeEventId,
   createEventStore,
@@ -487,6 +488,28 @@ describe('startNostrRelay', () => {
     await subscriber.sync()
     expect(eventsFor(subscriber, 'other-topic')).toEqual([])
     expect(eventsFor(subscriber, 'other-kind')).toEqual([])
+  })
+
+  it('in the middle, devices hear only the attacker, and the attacker hears everyone', async () => {
+    const relay = await startRelay({ inTheMiddle: true })
+    const [deviceA, deviceB] = [await connect(relay.url), await connect(relay.url)]
+    const attacker = await connect(`${relay.url}${ATTACKER_PATH}`)
+    for (const client of [deviceA, deviceB, attacker]) {
+      await subscribeAndWait(client, 'sub', { '#x': ['topic'] })
+    }
+    const fromA = makeEvent({ content: 'from A' })
+    await publishAndWait(deviceA, fromA)
+    expect(await attacker.take(isMessage('EVENT', 'sub'))).toEqual(['EVENT', 'sub', fromA])
+    const fromAttacker = makeEvent({ content: 'from the attacker' })
+    await publishAndWait(attacker, fromAttacker)
+    for (const device of [deviceA, deviceB]) {
+      expect(await device.take(isMessage('EVENT', 'sub'))).toEqual(['EVENT', 'sub', fromAttacker])
+      await device.sync()
+    }
+    // A's event never reached B (nor A itself): each device heard the attacker alone.
+    for (const device of [deviceA, deviceB]) {
+      expect(device.history().filter(isMessage('EVENT'))).toEqual([['EVENT', 'sub', fromAttacker]])
+    }
   })
 
   it('also delivers to the sender’s own matching subscription', async () => {

@@ -509,7 +509,17 @@ export interface NostrRelayOptions {
   readonly limits?: Partial<RelayLimits>
   /** Receives one line per connection change and refusal; silent by default. */
   readonly log?: (line: string) => void
+  /**
+   * A hostile relay, for the @trust test of a relay in the middle: clients that connect on the path
+   * `/attacker` receive every event, all others only the events attackers send. Two devices on it
+   * never hear each other, only the attacker, as a relay operator who sits in the middle arranges.
+   * Stored events are replayed to attackers only (Trystero's events are ephemeral anyway).
+   */
+  readonly inTheMiddle?: boolean
 }
+
+/** The path on which an `inTheMiddle` relay takes a client as the attacker. */
+export const ATTACKER_PATH = '/attacker'
 
 export const DEFAULT_RELAY_HOST = '127.0.0.1'
 
@@ -526,6 +536,8 @@ interface Connection {
   readonly subscriptions: Map<string, readonly NostrFilter[]>
   readonly closed: Promise<void>
   readonly counts: { events: number; reqs: number; closes: number }
+  /** Connected on ATTACKER_PATH to an `inTheMiddle` relay. */
+  readonly attacker: boolean
 }
 
 /** Closed connections whose counts are kept for clientStats(). */
@@ -549,6 +561,9 @@ export async function startNostrRelay(options: NostrRelayOptions = {}): Promise<
   const limits = resolveLimits(options.limits)
   const host = options.host ?? DEFAULT_RELAY_HOST
   const log = options.log ?? (() => {})
+  const inTheMiddle = options.inTheMiddle ?? false
+  /** Whether an event from one client reaches another (always, unless the relay is in the middle). */
+  const reaches = (from: Connection, to: Connection) => !inTheMiddle || from.attacker || to.attacker
   const store = createEventStore(limits)
   const connections = new Set<Connection>()
   const eventsByKind = new Map<number, number>()
@@ -612,6 +627,7 @@ export async function startNostrRelay(options: NostrRelayOptions = {}): Promise<
     const eventJson = JSON.stringify(event)
     // Bounded: maxConnections x maxSubscriptionsPerConnection x maxFiltersPerReq.
     for (const subscriber of connections) {
+      if (!reaches(connection, subscriber)) continue
       for (const [subId, filters] of subscriber.subscriptions) {
         if (matchesAnyFilter(event, filters)) sendEvent(subscriber, subId, eventJson)
       }
@@ -631,7 +647,8 @@ export async function startNostrRelay(options: NostrRelayOptions = {}): Promise<
       return
     }
     subscriptions.set(subId, filters)
-    for (const event of selectStoredEvents(store.events(), filters)) {
+    const replayed = !inTheMiddle || connection.attacker ? store.events() : []
+    for (const event of selectStoredEvents(replayed, filters)) {
       sendEvent(connection, subId, JSON.stringify(event))
     }
     send(connection, JSON.stringify(['EOSE', subId]))
@@ -684,9 +701,10 @@ export async function startNostrRelay(options: NostrRelayOptions = {}): Promise<
     maxPayload: limits.maxMessageBytes * OVERSIZE_NOTICE_FACTOR,
   })
 
-  const accept = (socket: WebSocket) => {
+  const accept = (socket: WebSocket, request: IncomingMessage) => {
     let markClosed = () => {}
     const connection: Connection = {
+      attacker: inTheMiddle && request.url === ATTACKER_PATH,
       id: nextConnectionId++,
       socket,
       subscriptions: new Map(),
@@ -695,7 +713,9 @@ export async function startNostrRelay(options: NostrRelayOptions = {}): Promise<
     }
     connections.add(connection)
     counters.connectionsTotal++
-    log(`#${connection.id} connected (${connections.size} open)`)
+    log(
+      `#${connection.id} connected${connection.attacker ? ' as the attacker' : ''} (${connections.size} open)`,
+    )
 
     socket.on('message', (data, isBinary) => handleMessage(connection, data, isBinary))
     // ws emits 'error' for protocol violations (e.g. payload over maxPayload) and then closes

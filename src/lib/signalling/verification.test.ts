@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import {
-  VerificationError,
   certificateFingerprint,
   fingerprintsFromSdp,
-  inspectConnection,
-  verificationCode,
+  sixBitIndices,
   verificationEmoji,
   verificationSymbols,
   verificationWords,
@@ -16,7 +14,6 @@ const fingerprintOf = (seed: string) =>
 
 const alice = fingerprintOf('alice')
 const bob = fingerprintOf('bob')
-const mallory = fingerprintOf('mallory')
 
 /** Shaped like Chromium's: the fingerprint in every media section, CRLF line ends. */
 const chromiumSdp = (fingerprint: string, mediaSections = 1) =>
@@ -83,73 +80,14 @@ describe('fingerprintsFromSdp', () => {
   })
 })
 
-describe('verificationCode', () => {
-  it('is the same on both sides of a connection', async () => {
-    const onAlice = await verificationCode(chromiumSdp(alice), chromiumSdp(bob))
-    const onBob = await verificationCode(chromiumSdp(bob), chromiumSdp(alice))
-    expect(onBob).toEqual(onAlice)
-    expect(onAlice.emoji).toHaveLength(verificationSymbols)
-    expect(onAlice.words).toHaveLength(verificationSymbols)
-  })
-
-  it('does not depend on how each browser writes its description', async () => {
-    const chromiumToFirefox = await verificationCode(chromiumSdp(alice, 2), firefoxSdp(bob))
-    const firefoxToChromium = await verificationCode(firefoxSdp(bob), chromiumSdp(alice, 1))
-    expect(firefoxToChromium).toEqual(chromiumToFirefox)
-  })
-
-  it('differs when someone in the middle swapped certificates', async () => {
-    const direct = await verificationCode(chromiumSdp(alice), chromiumSdp(bob))
-    // Mallory answers Alice with her certificate, and offers Bob another.
-    const onAlice = await verificationCode(chromiumSdp(alice), chromiumSdp(mallory))
-    const onBob = await verificationCode(chromiumSdp(bob), chromiumSdp(fingerprintOf('mallory 2')))
-    expect(onAlice).not.toEqual(onBob)
-    expect(onAlice).not.toEqual(direct)
-    expect(onBob).not.toEqual(direct)
-  })
-
-  it('spreads over the symbols: different pairs, different codes', async () => {
-    const codes = new Set<string>()
-    for (let i = 0; i < 200; i++) {
-      const code = await verificationCode(
-        chromiumSdp(alice),
-        chromiumSdp(fingerprintOf(`peer ${i}`)),
-      )
-      codes.add(code.words.join(' '))
-    }
-    // Fixed inputs, so this never flakes; 200 random pairs would collide once in ~800 runs.
-    expect(codes.size).toBeGreaterThanOrEqual(199)
-  })
-
-  it('names each emoji with its word', async () => {
-    const { emoji, words } = await verificationCode(chromiumSdp(alice), chromiumSdp(bob))
-    for (const [index, symbol] of emoji.entries()) {
-      expect(verificationWords[verificationEmoji.indexOf(symbol as never)]).toBe(words[index])
-    }
-  })
-
-  it('takes the first 24 bits of SHA-256 over a label and the sorted sides', async () => {
-    const sides = [`sha-256 ${alice}`, `sha-256 ${bob}`].sort()
-    const digest = createHash('sha256')
-      .update(['ferry-verification-v1', ...sides].join('\n'))
-      .digest()
-    const bits = digest.readUIntBE(0, 3)
-    const indices = [18, 12, 6, 0].map((shift) => (bits >> shift) & 0x3f)
-    const { words } = await verificationCode(chromiumSdp(bob), chromiumSdp(alice))
-    expect(words).toEqual(indices.map((index) => verificationWords[index]))
-  })
-
-  it('refuses a description without a fingerprint, saying whose', async () => {
-    const noFingerprint = chromiumSdp(alice).replace(/a=fingerprint:.*\r\n/, '')
-    await expect(verificationCode(noFingerprint, chromiumSdp(bob))).rejects.toMatchObject({
-      code: 'missing-fingerprint',
-      side: 'local',
-    })
-    const error: unknown = await verificationCode(chromiumSdp(bob), noFingerprint).catch(
-      (e: unknown) => e,
+describe('sixBitIndices', () => {
+  it('reads 6-bit numbers from the start of the bytes, most significant bit first', () => {
+    const bytes = createHash('sha256').update('ferry').digest()
+    const bits = bytes.readUIntBE(0, 3)
+    expect(sixBitIndices(bytes, verificationSymbols)).toEqual(
+      [18, 12, 6, 0].map((shift) => (bits >> shift) & 0x3f),
     )
-    expect(error).toBeInstanceOf(VerificationError)
-    expect(error).toMatchObject({ side: 'remote' })
+    expect(sixBitIndices(new Uint8Array([0xff, 0xff, 0xff]), 4)).toEqual([63, 63, 63, 63])
   })
 })
 
@@ -182,22 +120,5 @@ describe('certificateFingerprint', () => {
     const sdp = `${firefoxSdp(bob)}a=fingerprint:sha-1 ${alice.slice(0, 59)}\n`
     expect(certificateFingerprint(sdp)).toBe(`sha-1 ${alice.slice(0, 59)},sha-256 ${bob}`)
     expect(certificateFingerprint('v=0\r\n')).toBeNull()
-  })
-})
-
-describe('inspectConnection', () => {
-  it("gives the peer's certificate and the connection's code", async () => {
-    const seen = inspectConnection({ local: chromiumSdp(alice), remote: chromiumSdp(bob) })
-    expect(seen.fingerprint).toBe(`sha-256 ${bob}`)
-    expect(await seen.verification).toEqual(
-      await verificationCode(chromiumSdp(alice), chromiumSdp(bob)),
-    )
-  })
-
-  it('never rejects: without a certificate there is no code', async () => {
-    const seen = inspectConnection({ local: 'v=0', remote: chromiumSdp(bob) })
-    expect(seen.fingerprint).toBe(`sha-256 ${bob}`)
-    expect(await seen.verification).toBeNull()
-    expect(inspectConnection({ local: chromiumSdp(alice), remote: '' }).fingerprint).toBeNull()
   })
 })

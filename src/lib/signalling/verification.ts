@@ -1,26 +1,14 @@
 /**
- * The short code two people compare to know they are connected to each other and nobody else.
+ * What the short code two people compare is made of: the certificate fingerprints a connection's
+ * session descriptions name (`a=fingerprint`), and the symbols the code is shown in.
  *
  * DTLS encrypts a WebRTC connection to the certificate whose fingerprint each side's session
- * description names (`a=fingerprint`). Signalling carries those descriptions, so whoever can
- * rewrite signalling (a relay, for a nearby room that has no secret) could swap in its own
- * certificates and sit in the middle. The code is a hash of both fingerprints one side sees; in the
- * middle, each side sees a different pair, and the screens disagree. docs/protocol.md has the story.
+ * description names. Signalling carries those descriptions, so whoever can rewrite signalling (a
+ * relay, for a nearby room that has no secret) could swap in its own certificates and sit in the
+ * middle. The code itself (session/commitment.ts) hashes both fingerprints and both sides' committed
+ * nonces; in the middle, each side sees a different connection, and the screens disagree.
+ * docs/protocol.md has the story.
  */
-
-export type VerificationErrorCode = 'missing-fingerprint'
-
-export class VerificationError extends Error {
-  override readonly name = 'VerificationError'
-
-  constructor(
-    readonly code: VerificationErrorCode,
-    /** Whose description lacked a fingerprint. */
-    readonly side: 'local' | 'remote',
-  ) {
-    super(`ferry: ${code}: the ${side} session description has no a=fingerprint line`)
-  }
-}
 
 /** The same code twice: emoji to look at, and their names for screen readers and for reading aloud. */
 export interface VerificationCode {
@@ -63,8 +51,6 @@ export const verificationWords = [
 const bitsPerSymbol = 6
 /** 4 symbols = 24 bits: short enough to compare at a glance. */
 export const verificationSymbols = 4
-/** Bumped if the derivation ever changes, so old and new apps never show matching codes by chance. */
-const derivationLabel = 'ferry-verification-v1'
 
 /** Hex digits of a fingerprint, at most SHA-512's 64 bytes. */
 const fingerprintLine =
@@ -97,12 +83,6 @@ export const certificateFingerprint = (sdp: string): string | null => {
   return fingerprints.length === 0 ? null : fingerprints.sort().join(',')
 }
 
-const sideOf = (sdp: string, side: 'local' | 'remote'): string => {
-  const fingerprint = certificateFingerprint(sdp)
-  if (fingerprint === null) throw new VerificationError('missing-fingerprint', side)
-  return fingerprint
-}
-
 /** The `count` 6-bit numbers at the start of `bytes`, most significant bit first. */
 export const sixBitIndices = (bytes: Uint8Array, count: number): number[] => {
   const indices: number[] = []
@@ -117,45 +97,8 @@ export const sixBitIndices = (bytes: Uint8Array, count: number): number[] => {
   return indices
 }
 
-/**
- * The code of a connection, from its local and remote session descriptions: SHA-256 of a version
- * label and both sides' fingerprints, sorted so that both ends compute the same thing, its first
- * 24 bits as four symbols. Throws VerificationError when a side has no fingerprint.
- */
-export const verificationCode = async (
-  localSdp: string,
-  remoteSdp: string,
-  subtle: SubtleCrypto = crypto.subtle,
-): Promise<VerificationCode> => {
-  const sides = [sideOf(localSdp, 'local'), sideOf(remoteSdp, 'remote')].sort()
-  const input = new TextEncoder().encode([derivationLabel, ...sides].join('\n'))
-  const digest = new Uint8Array(await subtle.digest('SHA-256', input))
-  const indices = sixBitIndices(digest, verificationSymbols)
-  return {
-    emoji: indices.map((index) => verificationEmoji[index] ?? ''),
-    words: indices.map((index) => verificationWords[index] ?? ''),
-  }
-}
-
 /** The session descriptions of one peer connection, as SDP text. */
 export interface SessionDescriptions {
   local: string
   remote: string
 }
-
-/** What a connection says about the peer at its other end. */
-export interface ConnectionIdentity {
-  /** The peer's certificate (certificateFingerprint of the remote description), or null. */
-  fingerprint: string | null
-  /** The connection's verification code; null when either side names no certificate. */
-  verification: Promise<VerificationCode | null>
-}
-
-/** Reads a connection's descriptions; never throws, and its promise never rejects. */
-export const inspectConnection = (
-  descriptions: SessionDescriptions,
-  subtle: SubtleCrypto = crypto.subtle,
-): ConnectionIdentity => ({
-  fingerprint: certificateFingerprint(descriptions.remote),
-  verification: verificationCode(descriptions.local, descriptions.remote, subtle).catch(() => null),
-})
