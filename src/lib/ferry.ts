@@ -1,15 +1,15 @@
 /**
- * Ferry's core, composed: identity, the nearby and link rooms, the roster of peers met in either
- * (session/roster.ts decides who is in which room, from proofs), trust, and the transfer manager.
+ * Ferry's core, composed: identity, the nearby and link rooms (session/rooms.ts), the roster of
+ * peers met in either (session/roster.ts decides who is in which room, from proofs), trust, and the
+ * transfer manager.
  * Plain TypeScript; the UI calls its intents and listens to its events, and it never reaches into
  * the UI.
  */
 import { createWaitAnnouncer } from './signalling/announcer.ts'
-import { linkRoomConfig, type FerryConfig } from './signalling/config.ts'
+import type { FerryConfig } from './signalling/config.ts'
 import { hasTurnServer, type ConnectionDetails } from './signalling/connection-stats.ts'
 import { detectDeviceKind, randomDeviceName, type DeviceHints } from './signalling/identity.ts'
-import { createRoomLink, roomlessUrl, roomUrl, type RoomLink } from './signalling/link.ts'
-import { nearbyRoom, stunServersOf } from './signalling/nearby.ts'
+import type { RoomLink } from './signalling/link.ts'
 import type { PeerRoom, PeerRoomEvents, PeerRoomOptions } from './signalling/room.ts'
 import type { VerificationCode } from './signalling/verification.ts'
 import type { DeviceCertificate } from './storage/certificate.ts'
@@ -18,6 +18,7 @@ import type { TrustedDevice, TrustStore } from './storage/trust.ts'
 import { createHello } from './protocol/control.ts'
 import { maxDeviceNameChars } from './protocol/limits.ts'
 import { createPeerGuard } from './session/peer-guard.ts'
+import { createRooms, type ActiveRoom, type NearbyStatus } from './session/rooms.ts'
 import { createRoster, type RoomKind } from './session/roster.ts'
 import type {
   DeviceKind,
@@ -32,6 +33,7 @@ import type {
 } from './transfer/types.ts'
 
 export type { RoomKind }
+export type { ActiveRoom, NearbyStatus }
 
 export interface PeerInfo {
   id: string
@@ -62,22 +64,6 @@ export interface Identity {
   name: string
   device: DeviceKind
 }
-
-export interface ActiveRoom {
-  roomId: string
-  url: string
-}
-
-/** Whether this device is in its network's nearby room. */
-export type NearbyStatus =
-  | { state: 'checking' }
-  | { state: 'active' }
-  /**
-   * No STUN server is configured, or none answered in time: only a link finds devices. Or the link
-   * room runs on relays its link named ('link-relays'): Trystero keeps one set of relays per page,
-   * the first room's, so nearby waits rather than announce itself on those relays.
-   */
-  | { state: 'unavailable'; reason: 'no-stun-server' | 'no-answer' | 'link-relays' }
 
 export interface TrustSettings {
   /** Most recently trusted first. */
@@ -208,15 +194,6 @@ const relayGraceMs = 6000
 const relayPollMs = 1000
 
 /** One joined room. `left` silences its callbacks, which Trystero may still deliver. */
-interface Membership {
-  kind: RoomKind
-  roomId: string
-  /** The room's password: a link's secret, which its members prove to each other. */
-  password: string
-  room: PeerRoom | null
-  left: boolean
-}
-
 export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
   let identity: Identity = { name: '', device: detectDeviceKind(deps.deviceHints) }
   /** Known once start() has read it; nothing before start() needs it. */
@@ -225,9 +202,6 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     if (loadedConfig === null) throw new Error('ferry: the config is read by start()')
     return loadedConfig
   }
-  let link: Membership | null = null
-  let nearby: Membership | null = null
-  let destroyed = false
   let roomJoinedAtMs = 0
   let relaysReported: 'unknown' | 'reachable' | 'unreachable' = 'unknown'
   /** What listed peers said in their hello. */
@@ -241,11 +215,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
   const blockedPeers = new Map<string, PeerInfo>()
   const blockedFingerprints = new Set<string>()
 
-  let certificate: RTCCertificate | null = null
   let certificatePersistent = false
-  let certificateSettled = false
-  let settleCertificate: () => void = () => undefined
-  const certificateLoaded = new Promise<void>((resolve) => (settleCertificate = resolve))
 
   // What trust.ts holds, mirrored so that the UI and the first check of an offer need no wait.
   let trustedFingerprints = new Set<string>()
@@ -368,9 +338,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
   }
 
   /** Closes the peer's connection in every room we are in. */
-  const disconnect = (peerId: string) => {
-    for (const membership of [link, nearby]) membership?.room?.disconnect(peerId)
-  }
+  const disconnect = (peerId: string) => rooms.disconnect(peerId)
 
   /**
    * Disconnects a peer that kept breaking the protocol (or broke the session handshake or the
@@ -399,13 +367,9 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
   const sayHello = (port: PeerPort) =>
     void identityReady.then(() => port.sendControl(createHello(identity.name, identity.device)))
 
-  const inAnyRoom = () => link !== null || nearby !== null
-
   /** Meets a device that dropped out again sooner: see announcer.ts. */
   const announcer = createWaitAnnouncer({
-    announce: () => {
-      for (const membership of [link, nearby]) membership?.room?.announce()
-    },
+    announce: () => rooms.announce(),
     setTimeout: (callback, ms) => deps.setTimeout(callback, ms),
   })
   let relaysOpen = 0
@@ -415,7 +379,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     events.onRelayStatus(status)
     if (status.open > relaysOpen) announcer.relaysReopened()
     relaysOpen = status.open
-    if (!inAnyRoom()) return
+    if (!rooms.inAnyRoom()) return
     if (status.open > 0 && relaysReported !== 'reachable') {
       if (relaysReported === 'unreachable') events.onNotice({ code: 'relays-reachable' })
       relaysReported = 'reachable'
@@ -430,12 +394,8 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
   }
   const relayTimer = deps.setInterval(pollRelays, relayPollMs)
 
-  /** The link room this device is in, as proofs need it. */
-  const currentLink = () =>
-    link && !link.left ? { roomId: link.roomId, secret: link.password } : null
-
   const roster = createRoster({
-    link: currentLink,
+    link: () => rooms.link(),
     admit: (peerId, raw) => {
       if (guard.admit(guardKey(peerId), raw)) return true
       peerRefused(peerId, 'rate-limited: too many messages, dropped unread')
@@ -470,153 +430,34 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     clearTimeout: (handle) => deps.clearTimeout(handle),
   })
 
-  /**
-   * A room on its link's relays that is being left: rooms on this device's own relays join once it
-   * is gone, or Trystero, which keeps one set of relays while any room is open, would put them on
-   * the link's relays.
-   */
-  let releasingRelays: Promise<void> | null = null
-  const releaseRelays = (leaving: Promise<void>) => {
-    const released = leaving.then(
-      () => undefined,
-      () => undefined,
-    )
-    releasingRelays = released
-    void released.then(() => {
-      if (releasingRelays === released) releasingRelays = null
-    })
-  }
-
-  /** Joins a room once this device's certificate is known, so that every connection presents it. */
-  const openRoom = (
-    kind: RoomKind,
-    roomId: string,
-    password: string,
-    relayUrls?: readonly string[],
-  ): Membership => {
-    if (!inAnyRoom()) {
+  const rooms = createRooms({
+    config,
+    createRoom: (options, roomEvents) => deps.createRoom(options, roomEvents),
+    discoverPublicAddress: (iceServers) => deps.discoverPublicAddress(iceServers),
+    pageUrl: () => deps.pageUrl(),
+    showRoomInAddress: (url) => deps.showRoomInAddress(url),
+    onPeerJoin: (kind, peerId, lanes, descriptions) =>
+      roster.connected(kind, peerId, lanes, descriptions),
+    onPeerLeave: (kind, peerId) => roster.left(kind, peerId),
+    peerIds: () => roster.peerIds(),
+    onLinkChanged: () => roster.linkChanged(),
+    onFirstRoom: () => {
       roomJoinedAtMs = deps.nowMs()
       relaysReported = 'unknown'
-    }
-    const membership: Membership = { kind, roomId, password, room: null, left: false }
-    const create = () => {
-      if (membership.left || destroyed) return
-      const made = deps.createRoom(
-        { config: linkRoomConfig(config(), relayUrls), roomId, password, certificate },
-        {
-          onPeerJoin: (peerId, lanes, descriptions) => {
-            if (!membership.left) roster.connected(kind, peerId, lanes, descriptions)
-          },
-          onPeerLeave: (peerId) => {
-            if (!membership.left) roster.left(kind, peerId)
-          },
-          onJoinError: (detail) => {
-            if (!membership.left) events.onNotice({ code: 'join-refused', detail })
-          },
-          onJoinFailed: () => {
-            if (!membership.left) announcer.retrySoon()
-          },
-          onPeerUnreachable: (peerId) => {
-            if (membership.left || roster.isListed(peerId) || unreachableReported.has(peerId))
-              return
-            unreachableReported.add(peerId)
-            events.onNotice({
-              code: 'peer-unreachable',
-              turnConfigured: hasTurnServer(config().iceServers),
-            })
-          },
-        },
-      )
-      void Promise.resolve(made).then(
-        (room) => {
-          // Left while it was being made: leave it at once.
-          if (membership.left || destroyed) void room.leave()
-          else membership.room = room
-        },
-        // The signalling code would not load: no relay connects, and pollRelays says so.
-        () => undefined,
-      )
-    }
-    // Trystero takes up the relays of the first room joined while none is open: a room on other
-    // relays that is still leaving must be gone first (see releasingRelays).
-    if (certificateSettled && releasingRelays === null) create()
-    else void Promise.all([certificateLoaded, releasingRelays]).then(create)
-    return membership
-  }
-
-  const closeRoom = async (membership: Membership) => {
-    membership.left = true
-    for (const peerId of roster.peerIds()) roster.left(membership.kind, peerId)
-    if (membership.kind === 'link') roster.linkChanged()
-    await membership.room?.leave()
-  }
-
-  const joinLink = (roomLink: RoomLink): ActiveRoom => {
-    const active = { roomId: roomLink.roomId, url: roomUrl(deps.pageUrl(), roomLink) }
-    link = openRoom('link', roomLink.roomId, roomLink.secret, roomLink.relayUrls)
-    // Peers already connected (nearby) may be in it too: they are once they prove it.
-    roster.linkChanged()
-    deps.showRoomInAddress(active.url)
-    events.onRoom(active)
-    return active
-  }
-
-  const leaveRoom = async () => {
-    const leaving = link
-    link = null
-    events.onRoom(null)
-    if (leaving) await closeRoom(leaving)
-  }
-
-  // Nearby: one lookup at a time; leaving every room makes a lookup in flight moot.
-  let nearbyLookup: Promise<void> | null = null
-  /** The link room runs on its link's relays: nearby waits until it is left (see NearbyStatus). */
-  let linkOnOwnRelays = false
-  let nearbyGeneration = 0
-
-  const leaveNearby = async () => {
-    const leaving = nearby
-    nearby = null
-    if (leaving) await closeRoom(leaving)
-  }
-
-  const findNearby = async (generation: number) => {
-    const current = () => !destroyed && generation === nearbyGeneration
-    if (linkOnOwnRelays) {
-      events.onNearby({ state: 'unavailable', reason: 'link-relays' })
-      return
-    }
-    const { appId, iceServers } = config()
-    if (stunServersOf(iceServers).length === 0) {
-      events.onNearby({ state: 'unavailable', reason: 'no-stun-server' })
-      return
-    }
-    events.onNearby({ state: 'checking' })
-    const address = await deps.discoverPublicAddress(iceServers).catch(() => null)
-    const room = address === null ? null : await nearbyRoom(appId, address).catch(() => null)
-    if (!current()) return
-    if (room === null) {
-      // Without an address we cannot tell which network this is: the old room may be stale.
-      await leaveNearby()
-      if (current()) events.onNearby({ state: 'unavailable', reason: 'no-answer' })
-      return
-    }
-    if (nearby?.roomId !== room.roomId) {
-      void leaveNearby()
-      nearby = openRoom('nearby', room.roomId, room.password)
-    }
-    events.onNearby({ state: 'active' })
-  }
-
-  const lookForNearby = (): Promise<void> => {
-    if (destroyed) return Promise.resolve()
-    if (nearbyLookup) return nearbyLookup
-    const lookup = findNearby(nearbyGeneration).finally(() => {
-      if (nearbyLookup === lookup) nearbyLookup = null
-    })
-    nearbyLookup = lookup
-    return lookup
-  }
+    },
+    onRoom: (room) => events.onRoom(room),
+    onNearby: (status) => events.onNearby(status),
+    onJoinError: (detail) => events.onNotice({ code: 'join-refused', detail }),
+    onJoinFailed: () => announcer.retrySoon(),
+    onPeerUnreachable: (peerId) => {
+      if (roster.isListed(peerId) || unreachableReported.has(peerId)) return
+      unreachableReported.add(peerId)
+      events.onNotice({
+        code: 'peer-unreachable',
+        turnConfigured: hasTurnServer(config().iceServers),
+      })
+    },
+  })
 
   const refreshTrust = async () => {
     const [devices, on] = await Promise.all([
@@ -642,13 +483,10 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     start: async (roomLink) => {
       loadedConfig = await deps.loadConfig()
       const loaded = await deps.loadCertificate().catch(() => null)
-      certificate = loaded?.certificate ?? null
       certificatePersistent = loaded?.persistent ?? false
-      certificateSettled = true
-      settleCertificate()
+      rooms.certificateLoaded(loaded?.certificate ?? null)
       // Meeting peers takes the longest: start it first, and greet them once the name is known.
-      if (roomLink && !link) joinLink(roomLink)
-      void lookForNearby()
+      rooms.start(roomLink)
       const stored = await deps.settings.loadIdentity()
       identity = { ...identity, name: stored?.name ?? randomDeviceName() }
       events.onIdentity(identity)
@@ -656,53 +494,12 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
       await refreshTrust()
       if (!stored) await deps.settings.saveIdentity({ name: identity.name })
     },
-    shareLink: () => {
-      const leaving = leaveRoom()
-      if (linkOnOwnRelays) {
-        linkOnOwnRelays = false
-        releaseRelays(leaving)
-        void lookForNearby()
-      }
-      return joinLink(createRoomLink())
-    },
-    joinLink: async (roomLink) => {
-      await leaveRoom()
-      if (roomLink.relayUrls && roomLink.relayUrls.length > 0) {
-        // Every room leaves first, so that Trystero takes up the link's relays for this room alone.
-        linkOnOwnRelays = true
-        nearbyGeneration++
-        nearbyLookup = null
-        await leaveNearby()
-        events.onNearby({ state: 'unavailable', reason: 'link-relays' })
-      } else if (linkOnOwnRelays) {
-        linkOnOwnRelays = false
-        void lookForNearby()
-      }
-      joinLink(roomLink)
-    },
-    leaveRoom: async () => {
-      const leaving = leaveRoom()
-      // A reload, or back and forward, must not join again, and the secret leaves the address bar.
-      deps.showRoomInAddress(roomlessUrl(deps.pageUrl()))
-      await leaving
-      if (!linkOnOwnRelays) return
-      linkOnOwnRelays = false
-      await lookForNearby()
-    },
-    leaveAll: async () => {
-      nearbyGeneration++
-      nearbyLookup = null
-      await Promise.all([leaveRoom(), leaveNearby()])
-    },
-    retryNearby: () => lookForNearby(),
-    parkNearby: async () => {
-      if (nearby === null || roster.anyConnectedThrough('nearby')) return false
-      // A lookup in flight must not join the room again behind our back.
-      nearbyGeneration++
-      nearbyLookup = null
-      await leaveNearby()
-      return true
-    },
+    shareLink: () => rooms.shareLink(),
+    joinLink: (roomLink) => rooms.joinLink(roomLink),
+    leaveRoom: () => rooms.leaveLink(),
+    leaveAll: () => rooms.leaveAll(),
+    retryNearby: () => rooms.retryNearby(),
+    parkNearby: () => rooms.parkNearby(roster.anyConnectedThrough('nearby')),
     rename: async (name) => {
       const trimmed = name.trim().slice(0, maxDeviceNameChars)
       if (!trimmed) return
@@ -733,15 +530,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
       })
       await refreshTrust()
     },
-    connectionDetails: async (peerId) => {
-      // Either room reaches the peer over the same connection (see PeerRoomEvents.onPeerJoin).
-      for (const kind of roster.rooms(peerId)) {
-        const membership = kind === 'link' ? link : nearby
-        const details = await membership?.room?.connectionDetails(peerId)
-        if (details) return details
-      }
-      return null
-    },
+    connectionDetails: (peerId) => rooms.connectionDetails(peerId, roster.rooms(peerId)),
     forget: async (fingerprint) => {
       await deps.trustStore.forget(fingerprint)
       await refreshTrust()
@@ -751,11 +540,10 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
       await refreshTrust()
     },
     destroy: async () => {
-      destroyed = true
       deps.clearInterval(relayTimer)
       announcer.stop()
       transfers.destroy()
-      await Promise.all([leaveRoom(), leaveNearby()])
+      await rooms.destroy()
     },
   }
 }
