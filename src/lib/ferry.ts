@@ -444,6 +444,7 @@ export const createFerry = (deps: FerryDeps, events: FerryEvents): Ferry => {
     onFirstRoom: () => {
       roomJoinedAtMs = deps.nowMs()
       relaysReported = 'unknown'
+      roster.prepare()
     },
     onRoom: (room) => events.onRoom(room),
     onNearby: (status) => events.onNearby(status),

@@ -22,8 +22,9 @@ import type { Handshake, HandshakeDeps } from './handshake.ts'
 import { isSessionMessage, type LinkSecret } from './messages.ts'
 
 /**
- * The handshake and its crypto load with the first peer, not with the first paint (the initial
- * bundle has a budget); until then the peer's early commitments are dropped, and it sends them again.
+ * The handshake and its crypto load once a room opens (prepare) or with the first peer, not with the
+ * first paint (the initial bundle has a budget); until then the peer's early commitments are
+ * dropped, and it sends them again.
  */
 const loadHandshake = () => import('./handshake.ts')
 
@@ -58,6 +59,8 @@ export interface RosterDeps {
 }
 
 export interface Roster {
+  /** A room is opening: load the handshake now, so that the first peer does not wait for it. */
+  prepare(): void
   /** Trystero says a peer joined a room over this connection. */
   connected(
     room: RoomKind,
@@ -227,6 +230,7 @@ export const createRoster = (deps: RosterDeps): Roster => {
   }
 
   return {
+    prepare: () => void loadHandshake().catch(() => undefined),
     connected: (room, peerId, lanes, descriptions) => {
       const known = entries.get(peerId)
       // The control lane is the connection's own (one per RTCPeerConnection); wrappers may differ.
