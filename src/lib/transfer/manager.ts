@@ -8,7 +8,6 @@ import {
   isPreviewData,
   parseControl,
   type ControlMessage,
-  type DeclineReason,
 } from '../protocol/control.ts'
 import { ProtocolError, toProtocolError } from '../protocol/errors.ts'
 import { decodeFrame } from '../protocol/frame.ts'
@@ -24,7 +23,9 @@ import {
 import { safeFileName, sanitizeRelativePath } from '../protocol/paths.ts'
 import { runDetached, type TransferHooks } from './hooks.ts'
 import { createIncomingTransfer, type IncomingTransfer } from './incoming.ts'
-import { createOutgoingTransfer, type OutgoingTransfer } from './outgoing.ts'
+import { createOutgoingTransfer } from './outgoing.ts'
+import { createRecord, progressRow, snapshot, type TransferRecord } from './record.ts'
+import { changeState, isOpen, type Ending } from './transition.ts'
 import type {
   FileProgress,
   Interruption,
@@ -33,98 +34,13 @@ import type {
   OutgoingFile,
   PeerPort,
   ResumeFileRecord,
-  ResumeRecord,
-  TransferDirection,
   TransferEvent,
   TransferManager,
   TransferManagerDeps,
-  TransferSnapshot,
-  TransferState,
 } from './types.ts'
-
-type Engine =
-  | { direction: 'send'; outgoing: OutgoingTransfer }
-  | { direction: 'receive'; incoming: IncomingTransfer }
-
-interface TransferRecord {
-  id: string
-  peerId: string
-  /** The peer device's stable identity, to find it again under a new peer id. */
-  peerKey: string
-  direction: TransferDirection
-  state: TransferState
-  files: FileProgress[]
-  folders: string[]
-  previews: OfferPreview[]
-  totalBytes: number
-  endedBy?: 'local' | 'remote'
-  errorCode?: string
-  declineReason?: DeclineReason
-  withdrawn?: true
-  startedAtMs: number
-  updatedAtMs: number
-  lastEventMs: number
-  engine: Engine
-  interruption?: Interruption
-  /** Receive side: what is kept durably for a reload (written to deps.resumeStore). */
-  resumeRecord?: ResumeRecord
-  /** A resume is being prepared (receiver) or waits for the old loop to stop (sender). */
-  resuming: boolean
-  /** Sender: the latest resume asked for while the old loop was stopping. */
-  resumeAt?: { file: number; offset: number }
-}
-
-interface Ending {
-  state: 'complete' | 'declined' | 'cancelled' | 'failed'
-  endedBy?: 'local' | 'remote'
-  errorCode?: string
-  declineReason?: DeclineReason
-}
-
-const isOpen = (transfer: TransferRecord): boolean =>
-  transfer.state === 'offered' ||
-  transfer.state === 'transferring' ||
-  transfer.state === 'interrupted'
 
 /** A device known by nothing better than its peer id (no certificate to show). */
 const peerIdKey = (peerId: string): string => `peer:${peerId}`
-
-const snapshot = (transfer: TransferRecord): TransferSnapshot => {
-  const files = transfer.files.map((file) => ({ ...file }))
-  return {
-    id: transfer.id,
-    peerId: transfer.peerId,
-    direction: transfer.direction,
-    state: transfer.state,
-    files,
-    ...(transfer.folders.length === 0 ? {} : { folders: [...transfer.folders] }),
-    ...(transfer.previews.length === 0 ? {} : { previews: transfer.previews }),
-    totalBytes: transfer.totalBytes,
-    bytesDone: files.reduce((sum, file) => sum + file.bytesDone, 0),
-    ...(transfer.engine.direction === 'send'
-      ? { bytesSent: transfer.engine.outgoing.sentBytes() }
-      : {}),
-    ...(transfer.state === 'interrupted' && transfer.interruption !== undefined
-      ? { interruption: transfer.interruption }
-      : {}),
-    ...(transfer.endedBy === undefined ? {} : { endedBy: transfer.endedBy }),
-    ...(transfer.errorCode === undefined ? {} : { errorCode: transfer.errorCode }),
-    ...(transfer.declineReason === undefined ? {} : { declineReason: transfer.declineReason }),
-    ...(transfer.withdrawn === undefined ? {} : { withdrawn: transfer.withdrawn }),
-    startedAtMs: transfer.startedAtMs,
-    updatedAtMs: transfer.updatedAtMs,
-  }
-}
-
-const progressRow = (file: OfferedFile): FileProgress => ({
-  index: file.index,
-  name: file.name,
-  ...(file.path === undefined ? {} : { path: file.path }),
-  size: file.size,
-  type: file.type,
-  bytesDone: 0,
-  verified: false,
-})
 
 /** 'a/b/c' → ['a', 'a/b']: the folders a path lies in. */
 const parentFolders = (path: string): string[] => {
@@ -214,12 +130,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
   }
 
   const end = (transfer: TransferRecord, ending: Ending): boolean => {
-    if (!isOpen(transfer)) return false
-    transfer.state = ending.state
-    if (ending.endedBy !== undefined) transfer.endedBy = ending.endedBy
-    if (ending.errorCode !== undefined) transfer.errorCode = ending.errorCode
-    if (ending.declineReason !== undefined) transfer.declineReason = ending.declineReason
-    delete transfer.interruption
+    if (!changeState(transfer, ending)) return false
     const { engine } = transfer
     if (engine.direction === 'send') engine.outgoing.stop()
     else engine.incoming.stop()
@@ -235,19 +146,18 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
   /** Keeps the newest maxEndedTransfersPerPeer ended transfers of a peer device. */
   const pruneEnded = (peerKey: string): void => {
     const ended = [...transfers.values()].filter(
-      (transfer) => transfer.peerKey === peerKey && !isOpen(transfer),
+      (transfer) => transfer.peerKey === peerKey && !isOpen(transfer.status),
     )
     // A Map iterates in insertion order: the oldest first.
     for (const transfer of ended.slice(0, -maxEndedTransfersPerPeer)) transfers.delete(transfer.id)
   }
 
   /** A running transfer stops but is kept, to go on later (see resume below). */
-  const interrupt = (transfer: TransferRecord, interruption: Interruption): void => {
-    if (transfer.state !== 'transferring') return
-    transfer.state = 'interrupted'
-    transfer.interruption = interruption
+  const interrupt = (transfer: TransferRecord, interruption: Interruption): boolean => {
+    if (!changeState(transfer, { type: 'interrupt', interruption })) return false
     if (transfer.engine.direction === 'send') transfer.engine.outgoing.stop()
     emitTransfer(transfer)
+    return true
   }
 
   const saveRecord = (transfer: TransferRecord): void => {
@@ -271,31 +181,32 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     return undefined
   }
 
+  const waitsForPeer = ({ status }: TransferRecord): boolean =>
+    status.state === 'interrupted' && status.interruption === 'peer-gone'
+
   /**
    * Receiver: once the sender's device is connected, finish what was received, ready the first
    * unfinished file, and ask the sender to go on from there.
    */
   const tryResume = async (transfer: TransferRecord): Promise<void> => {
     const { engine } = transfer
-    if (engine.direction !== 'receive' || transfer.resuming) return
-    if (transfer.state !== 'interrupted' || transfer.interruption !== 'peer-gone') return
+    if (engine.direction !== 'receive' || transfer.resuming || !waitsForPeer(transfer)) return
     const peerId = peerOfDevice(transfer.peerKey)
     if (peerId === undefined) return
     transfer.resuming = true
     try {
       const point = await engine.incoming.resumePoint()
-      if (transfer.state !== 'interrupted' || transfer.interruption !== 'peer-gone') return
+      if (!waitsForPeer(transfer)) return
       if (!peers.has(peerId)) return // gone again: the next meeting tries again
       transfer.peerId = peerId
-      transfer.state = 'transferring'
-      delete transfer.interruption
+      changeState(transfer, { type: 'resume' })
       emitTransfer(transfer)
       // The verdicts first: the sender may have missed them, and takes them while interrupted.
       for (const { file, sha256 } of point.verified) {
         sendTo(peerId, { type: 'done', transfer: transfer.id, file, sha256 })
       }
       if (point.next === null) {
-        end(transfer, { state: 'complete' })
+        end(transfer, { type: 'complete' })
         return
       }
       const { file, offset } = point.next
@@ -315,8 +226,8 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     offset: number,
   ): void => {
     const { engine } = transfer
-    if (engine.direction !== 'send' || transfer.state === 'offered') {
-      refuse(peerId, new ProtocolError('bad-state', `resume while ${transfer.state}`))
+    if (engine.direction !== 'send' || transfer.status.state === 'offered') {
+      refuse(peerId, new ProtocolError('bad-state', `resume while ${transfer.status.state}`))
       return
     }
     const error = engine.outgoing.checkResume(file, offset)
@@ -337,9 +248,8 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
         const at = transfer.resumeAt
         const port = peers.get(transfer.peerId)
         delete transfer.resumeAt
-        if (transfer.state !== 'interrupted' || at === undefined || port === undefined) return
-        transfer.state = 'transferring'
-        delete transfer.interruption
+        if (at === undefined || port === undefined) return
+        if (!changeState(transfer, { type: 'resume' })) return
         emitTransfer(transfer)
         engine.outgoing.resume(at.file, at.offset, port.bulk)
       }),
@@ -356,7 +266,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
 
   /** This side fails the transfer and tells the peer why. */
   const fail = (transfer: TransferRecord, error: ProtocolError): void => {
-    if (end(transfer, { state: 'failed', endedBy: 'local', errorCode: error.code })) {
+    if (end(transfer, { type: 'fail', endedBy: 'local', errorCode: error.code })) {
       sendTo(transfer.peerId, errorMessage(error, transfer.id))
     }
   }
@@ -367,12 +277,12 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
    */
   const refuse = (peerId: string, error: ProtocolError, transfer?: TransferRecord): void => {
     emit({ type: 'protocol-error', peerId, code: error.code, detail: error.detail })
-    if (transfer !== undefined && isOpen(transfer)) fail(transfer, error)
+    if (transfer !== undefined && isOpen(transfer.status)) fail(transfer, error)
     else sendTo(peerId, errorMessage(error))
   }
 
   const hooksFor = (transfer: () => TransferRecord): TransferHooks => ({
-    isActive: () => transfer().state === 'transferring',
+    isActive: () => transfer().status.state === 'transferring',
     send(message) {
       sendTo(transfer().peerId, message)
     },
@@ -384,12 +294,12 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     },
     fileEnded() {
       const record = transfer()
-      if (record.state === 'transferring' && !record.files.every((file) => file.verified)) {
+      if (record.status.state === 'transferring' && !record.files.every((file) => file.verified)) {
         emitTransfer(record)
       }
     },
     completed() {
-      end(transfer(), { state: 'complete' })
+      end(transfer(), { type: 'complete' })
     },
     failed(error) {
       fail(transfer(), error)
@@ -406,8 +316,8 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
   const endPeerTransfers = (peerId: string): void => {
     for (const transfer of transfers.values()) {
       if (transfer.peerId !== peerId) continue
-      if (transfer.state === 'offered') {
-        end(transfer, { state: 'failed', endedBy: 'remote', errorCode: 'peer-gone' })
+      if (transfer.status.state === 'offered') {
+        end(transfer, { type: 'fail', endedBy: 'remote', errorCode: 'peer-gone' })
       } else {
         interrupt(transfer, 'peer-gone')
       }
@@ -418,7 +328,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
   const pendingOffers = (peerId: string): { peer: number; room: number } => {
     const pending = { peer: 0, room: 0 }
     for (const transfer of transfers.values()) {
-      if (transfer.direction === 'receive' && transfer.state === 'offered') {
+      if (transfer.engine.direction === 'receive' && transfer.status.state === 'offered') {
         pending.room++
         if (transfer.peerId === peerId) pending.peer++
       }
@@ -448,8 +358,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       ...(restored === undefined ? {} : { restored }),
       onStorageFull: () => {
         const transfer = record()
-        if (transfer.state !== 'transferring') return
-        interrupt(transfer, 'storage-full')
+        if (!interrupt(transfer, 'storage-full')) return
         sendTo(transfer.peerId, { type: 'pause', transfer: transfer.id, reason: 'storage-full' })
       },
       hooks: hooksFor(record),
@@ -482,25 +391,21 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     }
     const now = deps.nowMs()
     const files = offered.map(progressRow)
-    const record: TransferRecord = {
+    const record = createRecord({
       id,
       peerId,
       peerKey: peerKeys.get(peerId) ?? peerIdKey(peerId),
-      direction: 'receive',
-      state: 'offered',
+      status: { state: 'offered' },
       files,
       folders,
       previews,
-      totalBytes: files.reduce((sum, file) => sum + file.size, 0),
       startedAtMs: now,
-      updatedAtMs: now,
-      lastEventMs: now,
-      resuming: false,
-      engine: {
+      nowMs: now,
+      engine: (record) => ({
         direction: 'receive',
-        incoming: incomingFor(() => record, id, offered, files),
-      },
-    }
+        incoming: incomingFor(record, id, offered, files),
+      }),
+    })
     transfers.set(id, record)
     emitTransfer(record)
   }
@@ -522,55 +427,55 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       return
     }
     // Messages in flight when a transfer ended are expected; they change nothing.
-    if (!isOpen(transfer)) return
+    if (!isOpen(transfer.status)) return
     const { engine } = transfer
     // So are acks, digests and pauses in flight when it was interrupted: a resume starts afresh.
     // Only the receiver's verdicts on whole files stand (it repeats them before resuming).
     const verdict = message.type === 'done' && engine.direction === 'send'
-    if (transfer.state === 'interrupted' && message.type !== 'cancel' && !verdict) return
+    if (transfer.status.state === 'interrupted' && message.type !== 'cancel' && !verdict) return
     const misplaced = (): void =>
       refuse(
         peerId,
         new ProtocolError(
           'bad-state',
-          `${message.type} while ${transfer.state} (${transfer.direction})`,
+          `${message.type} while ${transfer.status.state} (${engine.direction})`,
         ),
       )
 
     switch (message.type) {
       case 'accept':
-        if (engine.direction !== 'send' || transfer.state !== 'offered') return misplaced()
-        transfer.state = 'transferring'
+        if (engine.direction !== 'send' || !changeState(transfer, { type: 'accept' })) {
+          return misplaced()
+        }
         emitTransfer(transfer)
         engine.outgoing.start()
         return
       case 'decline':
-        if (engine.direction !== 'send' || transfer.state !== 'offered') return misplaced()
-        end(transfer, {
-          state: 'declined',
-          endedBy: 'remote',
-          errorCode: 'declined',
-          declineReason: message.reason,
-        })
+        if (
+          engine.direction !== 'send' ||
+          !end(transfer, { type: 'decline', endedBy: 'remote', declineReason: message.reason })
+        ) {
+          return misplaced()
+        }
         return
       case 'cancel':
-        if (engine.direction === 'receive' && transfer.state === 'offered') {
-          // Withdrawn before anyone answered: reported once, then not kept (see withdrawn).
-          transfer.withdrawn = true
-          end(transfer, { state: 'cancelled', endedBy: 'remote', errorCode: 'cancelled' })
+        // Withdrawn before anyone answered: reported once, then not kept (see withdrawn).
+        if (engine.direction === 'receive' && end(transfer, { type: 'withdraw' })) {
           transfers.delete(transfer.id)
           return
         }
-        end(transfer, { state: 'cancelled', endedBy: 'remote', errorCode: 'cancelled' })
+        end(transfer, { type: 'cancel', endedBy: 'remote' })
         return
       case 'ack': {
-        if (engine.direction !== 'send' || transfer.state !== 'transferring') return misplaced()
+        if (engine.direction !== 'send' || transfer.status.state !== 'transferring') {
+          return misplaced()
+        }
         const error = engine.outgoing.onAck(message.file, message.offset)
         if (error) refuse(peerId, error, transfer)
         return
       }
       case 'done': {
-        if (transfer.state === 'offered') return misplaced()
+        if (transfer.status.state === 'offered') return misplaced()
         const error =
           engine.direction === 'send'
             ? engine.outgoing.onReceiverDone(message.file, message.sha256)
@@ -579,8 +484,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
         return
       }
       case 'pause':
-        if (engine.direction !== 'send' || transfer.state !== 'transferring') return misplaced()
-        interrupt(transfer, message.reason)
+        if (engine.direction !== 'send' || !interrupt(transfer, message.reason)) return misplaced()
         return
       case 'resume':
         // Handled before: a resume may come from the same device under a new peer id.
@@ -605,7 +509,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       sendTo(peerId, errorMessage(error, message.transfer))
       return
     }
-    if (!isOpen(transfer)) {
+    if (!isOpen(transfer.status)) {
       sendTo(
         peerId,
         errorMessage(new ProtocolError('bad-state', 'that transfer has ended'), transfer.id),
@@ -643,7 +547,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
         if (message.transfer === undefined) return
         const transfer = find(peerId, message.transfer)
         if (transfer !== undefined) {
-          end(transfer, { state: 'failed', endedBy: 'remote', errorCode: message.code })
+          end(transfer, { type: 'fail', endedBy: 'remote', errorCode: message.code })
         }
         return
       }
@@ -657,7 +561,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     if (!decoded.ok) {
       const transfer =
         decoded.transferId === undefined ? undefined : find(peerId, decoded.transferId)
-      refuse(peerId, decoded.error, transfer?.direction === 'receive' ? transfer : undefined)
+      refuse(peerId, decoded.error, transfer?.engine.direction === 'receive' ? transfer : undefined)
       return
     }
     const { frame } = decoded
@@ -670,12 +574,12 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       refuse(peerId, new ProtocolError('bad-state', `frame for our own outgoing ${transfer.id}`))
       return
     }
-    if (transfer.state === 'offered') {
+    if (transfer.status.state === 'offered') {
       refuse(peerId, new ProtocolError('bad-state', 'frame before accept'), transfer)
       return
     }
     // Frames in flight when the transfer ended are dropped quietly.
-    if (transfer.state !== 'transferring') return
+    if (transfer.status.state !== 'transferring') return
     const error = transfer.engine.incoming.onFrame(frame)
     if (error) refuse(peerId, error, transfer)
   }
@@ -720,9 +624,9 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       })
       // The device is back under this id: its interrupted transfers with us go on.
       for (const transfer of transfers.values()) {
-        if (transfer.peerKey !== key || transfer.state !== 'interrupted') continue
+        if (transfer.peerKey !== key || transfer.status.state !== 'interrupted') continue
         transfer.peerId = peerId
-        if (transfer.direction === 'receive') void tryResume(transfer)
+        if (transfer.engine.direction === 'receive') void tryResume(transfer)
       }
     },
 
@@ -736,30 +640,25 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
           const row = files[noted.index]
           if (row) row.bytesDone = Math.min(noted.offsetBytes, row.size)
         }
-        const record: TransferRecord = {
+        const record = createRecord({
           id: saved.transferId,
           peerId: '',
           peerKey: saved.peerKey,
-          direction: 'receive',
-          state: 'interrupted',
-          interruption: 'restored',
+          status: { state: 'interrupted', interruption: 'restored' },
           files,
           folders: [...saved.folders],
           // Previews are only for deciding on an offer; a restored transfer was accepted already.
           previews: [],
-          totalBytes: files.reduce((sum, file) => sum + file.size, 0),
           startedAtMs: saved.startedAtMs,
-          updatedAtMs: now,
-          lastEventMs: now,
-          resuming: false,
-          resumeRecord: { ...saved, progress: [...saved.progress] },
-          engine: {
+          nowMs: now,
+          engine: (record) => ({
             direction: 'receive',
-            incoming: incomingFor(() => record, saved.transferId, saved.files, files, [
+            incoming: incomingFor(record, saved.transferId, saved.files, files, [
               ...saved.progress,
             ]),
-          },
-        }
+          }),
+        })
+        record.resumeRecord = { ...saved, progress: [...saved.progress] }
         transfers.set(record.id, record)
         emitTransfer(record)
       }
@@ -767,10 +666,9 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
 
     resume(transferId) {
       const transfer = transfers.get(transferId)
-      if (transfer?.direction !== 'receive' || transfer.state !== 'interrupted') return
-      if (transfer.interruption === 'peer-gone') return
+      if (transfer?.engine.direction !== 'receive') return
       // Waiting for the sender now; at once if it is connected.
-      transfer.interruption = 'peer-gone'
+      if (!changeState(transfer, { type: 'await-peer' })) return
       emitTransfer(transfer)
       void tryResume(transfer)
     },
@@ -833,21 +731,17 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       }
       const now = deps.nowMs()
       const files = offered.map(progressRow)
-      const record: TransferRecord = {
+      const record = createRecord({
         id,
         peerId,
         peerKey: peerKeys.get(peerId) ?? peerIdKey(peerId),
-        resuming: false,
-        direction: 'send',
-        state: 'offered',
+        status: { state: 'offered' },
         files,
         folders,
         previews,
-        totalBytes: files.reduce((sum, file) => sum + file.size, 0),
         startedAtMs: now,
-        updatedAtMs: now,
-        lastEventMs: now,
-        engine: {
+        nowMs: now,
+        engine: (record) => ({
           direction: 'send',
           outgoing: createOutgoingTransfer({
             transferId: id,
@@ -855,14 +749,14 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
             progress: files,
             bulk: port.bulk,
             createHasher: () => deps.createHasher(),
-            hooks: hooksFor(() => record),
+            hooks: hooksFor(record),
           }),
-        },
-      }
+        }),
+      })
       transfers.set(id, record)
       emitTransfer(record)
       if (!sendTo(peerId, offer)) {
-        end(record, { state: 'failed', endedBy: 'local', errorCode: 'peer-gone' })
+        end(record, { type: 'fail', endedBy: 'local', errorCode: 'peer-gone' })
       }
       return id
     },
@@ -879,8 +773,8 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
 
     accept(transferId) {
       const transfer = transfers.get(transferId)
-      if (transfer?.direction !== 'receive' || transfer.state !== 'offered') return
-      transfer.state = 'transferring'
+      if (transfer?.engine.direction !== 'receive') return
+      if (!changeState(transfer, { type: 'accept' })) return
       transfer.resumeRecord = {
         transferId,
         peerKey: transfer.peerKey,
@@ -898,33 +792,28 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       saveRecord(transfer)
       emitTransfer(transfer)
       if (!sendTo(transfer.peerId, { type: 'accept', transfer: transferId })) {
-        end(transfer, { state: 'failed', endedBy: 'local', errorCode: 'peer-gone' })
+        end(transfer, { type: 'fail', endedBy: 'local', errorCode: 'peer-gone' })
       }
     },
 
     decline(transferId, reason = 'user') {
       const transfer = transfers.get(transferId)
-      if (transfer?.direction !== 'receive' || transfer.state !== 'offered') return
-      end(transfer, {
-        state: 'declined',
-        endedBy: 'local',
-        errorCode: 'declined',
-        declineReason: reason,
-      })
+      if (transfer?.engine.direction !== 'receive') return
+      if (!end(transfer, { type: 'decline', endedBy: 'local', declineReason: reason })) return
       sendTo(transfer.peerId, { type: 'decline', transfer: transferId, reason })
     },
 
     cancel(transferId) {
       const transfer = transfers.get(transferId)
       if (transfer === undefined) return
-      if (end(transfer, { state: 'cancelled', endedBy: 'local', errorCode: 'cancelled' })) {
+      if (end(transfer, { type: 'cancel', endedBy: 'local' })) {
         sendTo(transfer.peerId, { type: 'cancel', transfer: transferId })
       }
     },
 
     dismiss(transferId) {
       const transfer = transfers.get(transferId)
-      if (transfer !== undefined && !isOpen(transfer)) transfers.delete(transferId)
+      if (transfer !== undefined && !isOpen(transfer.status)) transfers.delete(transferId)
     },
 
     destroy() {
@@ -932,7 +821,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       // No events from here on: whoever destroys us is tearing down its listeners too.
       destroyed = true
       for (const transfer of transfers.values()) {
-        if (end(transfer, { state: 'cancelled', endedBy: 'local', errorCode: 'cancelled' })) {
+        if (end(transfer, { type: 'cancel', endedBy: 'local' })) {
           sendTo(transfer.peerId, { type: 'cancel', transfer: transfer.id })
         }
       }
