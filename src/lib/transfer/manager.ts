@@ -3,26 +3,13 @@
  * to the transfer they belong to, owns each transfer's state, and reports through deps.onEvent.
  * The byte-moving halves live in outgoing.ts and incoming.ts.
  */
-import {
-  controlMessageBytes,
-  isPreviewData,
-  parseControl,
-  type ControlMessage,
-} from '../protocol/control.ts'
+import { parseControl, type ControlMessage } from '../protocol/control.ts'
 import { ProtocolError, toProtocolError } from '../protocol/errors.ts'
 import { decodeFrame } from '../protocol/frame.ts'
-import {
-  maxControlMessageBytes,
-  maxEndedTransfersPerPeer,
-  maxPendingOffersInRoom,
-  maxPendingOffersPerPeer,
-  maxPreviewsPerOffer,
-  maxReasonChars,
-  progressIntervalMs,
-} from '../protocol/limits.ts'
-import { safeFileName, sanitizeRelativePath } from '../protocol/paths.ts'
+import { maxEndedTransfersPerPeer, maxReasonChars, progressIntervalMs } from '../protocol/limits.ts'
 import { runDetached, type TransferHooks } from './hooks.ts'
 import { createIncomingTransfer, type IncomingTransfer } from './incoming.ts'
+import { buildOffer, overPendingBound, type PendingOffers } from './offer.ts'
 import { createOutgoingTransfer } from './outgoing.ts'
 import { createRecord, progressRow, snapshot, type TransferRecord } from './record.ts'
 import { changeState, isOpen, type Ending } from './transition.ts'
@@ -31,7 +18,6 @@ import type {
   Interruption,
   OfferedFile,
   OfferPreview,
-  OutgoingFile,
   PeerPort,
   ResumeFileRecord,
   TransferEvent,
@@ -41,51 +27,6 @@ import type {
 
 /** A device known by nothing better than its peer id (no certificate to show). */
 const peerIdKey = (peerId: string): string => `peer:${peerId}`
-
-/** 'a/b/c' → ['a', 'a/b']: the folders a path lies in. */
-const parentFolders = (path: string): string[] => {
-  const parents: string[] = []
-  for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
-    parents.push(path.slice(0, slash))
-  }
-  return parents
-}
-
-/**
- * The folders worth offering as empty: made safe, each once, and neither holding anything else
- * offered nor being a file's path (the receiver refuses a folder that is also a file).
- */
-const emptyFoldersToOffer = (
-  folders: readonly string[],
-  files: readonly OfferedFile[],
-): string[] => {
-  const safe = [...new Set(folders.flatMap((folder) => sanitizeRelativePath(folder) ?? []))]
-  const filePaths = files.map((file) => file.path ?? file.name)
-  const taken = new Set([...filePaths, ...[...filePaths, ...safe].flatMap(parentFolders)])
-  return safe.filter((folder) => !taken.has(folder))
-}
-
-/** The thumbnails worth offering: valid ones only (a bad one is left out), at most the limit. */
-const previewsToOffer = (files: readonly OutgoingFile[]): OfferPreview[] =>
-  files
-    .flatMap((file, index) =>
-      file.preview !== undefined && isPreviewData(file.preview)
-        ? [{ index, data: file.preview }]
-        : [],
-    )
-    .slice(0, maxPreviewsPerOffer)
-
-/** Our own file as the offer describes it, its name and path made safe (protocol/paths.ts). */
-const offeredFile = (file: OutgoingFile, index: number): OfferedFile => {
-  const path = file.path === undefined ? null : sanitizeRelativePath(file.path)
-  return {
-    index,
-    name: safeFileName(file.name),
-    ...(path === null ? {} : { path }),
-    size: file.blob.size,
-    type: file.type,
-  }
-}
 
 /** An exception from a callback must not corrupt our state; rethrown where it is reported, not lost. */
 const reportLater = (error: unknown): void => {
@@ -324,8 +265,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     }
   }
 
-  /** Incoming offers waiting for an answer: of this peer, and of everyone. */
-  const pendingOffers = (peerId: string): { peer: number; room: number } => {
+  const pendingOffers = (peerId: string): PendingOffers => {
     const pending = { peer: 0, room: 0 }
     for (const transfer of transfers.values()) {
       if (transfer.engine.direction === 'receive' && transfer.status.state === 'offered') {
@@ -375,17 +315,9 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       refuse(peerId, new ProtocolError('bad-state', `transfer ${id} exists already`))
       return
     }
-    const pending = pendingOffers(peerId)
-    if (pending.peer >= maxPendingOffersPerPeer || pending.room >= maxPendingOffersInRoom) {
-      emit({
-        type: 'protocol-error',
-        peerId,
-        code: 'rate-limited',
-        detail:
-          pending.peer >= maxPendingOffersPerPeer
-            ? `over ${maxPendingOffersPerPeer} offers waiting for an answer`
-            : `over ${maxPendingOffersInRoom} offers of all devices waiting for an answer`,
-      })
+    const busy = overPendingBound(pendingOffers(peerId))
+    if (busy !== null) {
+      emit({ type: 'protocol-error', peerId, code: 'rate-limited', detail: busy })
       sendTo(peerId, { type: 'decline', transfer: id, reason: 'busy' })
       return
     }
@@ -710,35 +642,17 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
         throw new ProtocolError('peer-gone', `no connected peer ${peerId}`)
       }
       const id = deps.newId()
-      const offered = outgoingFiles.map(offeredFile)
-      const folders = emptyFoldersToOffer(chosenFolders, offered)
-      const previews = previewsToOffer(outgoingFiles)
-      const offer: ControlMessage = {
-        type: 'offer',
-        transfer: id,
-        files: offered,
-        ...(folders.length === 0 ? {} : { folders }),
-        ...(previews.length === 0 ? {} : { previews }),
-      }
-      const checked = parseControl(offer)
-      if (!checked.ok) throw checked.error
-      const offerBytes = controlMessageBytes(offer)
-      if (offerBytes > maxControlMessageBytes) {
-        throw new ProtocolError(
-          'too-large',
-          `offer of ${offerBytes} bytes, at most ${maxControlMessageBytes}`,
-        )
-      }
+      const offer = buildOffer(id, outgoingFiles, chosenFolders)
       const now = deps.nowMs()
-      const files = offered.map(progressRow)
+      const files = offer.files.map(progressRow)
       const record = createRecord({
         id,
         peerId,
         peerKey: peerKeys.get(peerId) ?? peerIdKey(peerId),
         status: { state: 'offered' },
         files,
-        folders,
-        previews,
+        folders: offer.folders,
+        previews: offer.previews,
         startedAtMs: now,
         nowMs: now,
         engine: (record) => ({
@@ -755,7 +669,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       })
       transfers.set(id, record)
       emitTransfer(record)
-      if (!sendTo(peerId, offer)) {
+      if (!sendTo(peerId, offer.message)) {
         end(record, { type: 'fail', endedBy: 'local', errorCode: 'peer-gone' })
       }
       return id
