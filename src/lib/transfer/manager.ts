@@ -3,15 +3,16 @@
  * to the transfer they belong to, owns each transfer's state, and reports through deps.onEvent.
  * The byte-moving halves live in outgoing.ts and incoming.ts.
  */
-import { parseControl, type ControlMessage } from '../protocol/control.ts'
-import { ProtocolError, toProtocolError } from '../protocol/errors.ts'
+import { createError, parseControl, type ControlMessage } from '../protocol/control.ts'
+import { ProtocolError } from '../protocol/errors.ts'
 import { decodeFrame } from '../protocol/frame.ts'
-import { maxEndedTransfersPerPeer, maxReasonChars, progressIntervalMs } from '../protocol/limits.ts'
-import { runDetached, type TransferHooks } from './hooks.ts'
+import { maxEndedTransfersPerPeer, progressIntervalMs } from '../protocol/limits.ts'
+import type { TransferHooks } from './hooks.ts'
 import { createIncomingTransfer, type IncomingTransfer } from './incoming.ts'
 import { buildOffer, overPendingBound, type PendingOffers } from './offer.ts'
 import { createOutgoingTransfer } from './outgoing.ts'
 import { createRecord, progressRow, snapshot, type TransferRecord } from './record.ts'
+import { createResumer, restoredRecord } from './resume.ts'
 import { changeState, isOpen, type Ending } from './transition.ts'
 import type {
   FileProgress,
@@ -75,10 +76,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     const { engine } = transfer
     if (engine.direction === 'send') engine.outgoing.stop()
     else engine.incoming.stop()
-    if (transfer.resumeRecord !== undefined) {
-      delete transfer.resumeRecord
-      void deps.resumeStore?.delete(transfer.id)
-    }
+    resumer.forget(transfer)
     emitTransfer(transfer)
     pruneEnded(transfer.peerKey)
     return true
@@ -93,7 +91,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     for (const transfer of ended.slice(0, -maxEndedTransfersPerPeer)) transfers.delete(transfer.id)
   }
 
-  /** A running transfer stops but is kept, to go on later (see resume below). */
+  /** A running transfer stops but is kept, to go on later (resume.ts). */
   const interrupt = (transfer: TransferRecord, interruption: Interruption): boolean => {
     if (!changeState(transfer, { type: 'interrupt', interruption })) return false
     if (transfer.engine.direction === 'send') transfer.engine.outgoing.stop()
@@ -101,114 +99,10 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     return true
   }
 
-  const saveRecord = (transfer: TransferRecord): void => {
-    if (transfer.resumeRecord !== undefined) void deps.resumeStore?.put(transfer.resumeRecord)
-  }
-
-  /** Notes a file's durable progress in the transfer's resume record. */
-  const recordProgress = async (
-    transfer: TransferRecord,
-    progress: ResumeFileRecord,
-  ): Promise<void> => {
-    const record = transfer.resumeRecord
-    if (record === undefined || deps.resumeStore === undefined) return
-    record.progress = [...record.progress.filter((file) => file.index !== progress.index), progress]
-    await deps.resumeStore.put(record).catch(() => undefined)
-  }
-
-  /** A connected peer of this device, if any. */
-  const peerOfDevice = (peerKey: string): string | undefined => {
-    for (const [peerId, key] of peerKeys) if (key === peerKey && peers.has(peerId)) return peerId
-    return undefined
-  }
-
-  const waitsForPeer = ({ status }: TransferRecord): boolean =>
-    status.state === 'interrupted' && status.interruption === 'peer-gone'
-
-  /**
-   * Receiver: once the sender's device is connected, finish what was received, ready the first
-   * unfinished file, and ask the sender to go on from there.
-   */
-  const tryResume = async (transfer: TransferRecord): Promise<void> => {
-    const { engine } = transfer
-    if (engine.direction !== 'receive' || transfer.resuming || !waitsForPeer(transfer)) return
-    const peerId = peerOfDevice(transfer.peerKey)
-    if (peerId === undefined) return
-    transfer.resuming = true
-    try {
-      const point = await engine.incoming.resumePoint()
-      if (!waitsForPeer(transfer)) return
-      if (!peers.has(peerId)) return // gone again: the next meeting tries again
-      transfer.peerId = peerId
-      changeState(transfer, { type: 'resume' })
-      emitTransfer(transfer)
-      // The verdicts first: the sender may have missed them, and takes them while interrupted.
-      for (const { file, sha256 } of point.verified) {
-        sendTo(peerId, { type: 'done', transfer: transfer.id, file, sha256 })
-      }
-      if (point.next === null) {
-        end(transfer, { type: 'complete' })
-        return
-      }
-      const { file, offset } = point.next
-      sendTo(peerId, { type: 'resume', transfer: transfer.id, file, offset })
-    } catch (error) {
-      fail(transfer, toProtocolError(error, 'write-failed'))
-    } finally {
-      transfer.resuming = false
-    }
-  }
-
-  /** Sender: the receiver's `resume`, checked; goes on once the old sending loop has stopped. */
-  const onResume = (
-    peerId: string,
-    transfer: TransferRecord,
-    file: number,
-    offset: number,
-  ): void => {
-    const { engine } = transfer
-    if (engine.direction !== 'send' || transfer.status.state === 'offered') {
-      refuse(peerId, new ProtocolError('bad-state', `resume while ${transfer.status.state}`))
-      return
-    }
-    const error = engine.outgoing.checkResume(file, offset)
-    if (error) {
-      transfer.peerId = peerId
-      refuse(peerId, error, transfer)
-      return
-    }
-    // The receiver saw a break this side has not noticed yet (say, it reloaded).
-    interrupt(transfer, 'peer-gone')
-    transfer.peerId = peerId
-    transfer.resumeAt = { file, offset }
-    if (transfer.resuming) return
-    transfer.resuming = true
-    runDetached(
-      engine.outgoing.stopped().then(() => {
-        transfer.resuming = false
-        const at = transfer.resumeAt
-        const port = peers.get(transfer.peerId)
-        delete transfer.resumeAt
-        if (at === undefined || port === undefined) return
-        if (!changeState(transfer, { type: 'resume' })) return
-        emitTransfer(transfer)
-        engine.outgoing.resume(at.file, at.offset, port.bulk)
-      }),
-      reportLater,
-    )
-  }
-
-  const errorMessage = (error: ProtocolError, transfer?: string): ControlMessage => ({
-    type: 'error',
-    ...(transfer === undefined ? {} : { transfer }),
-    code: error.code,
-    message: error.detail.slice(0, maxReasonChars),
-  })
-
   /** This side fails the transfer and tells the peer why. */
   const fail = (transfer: TransferRecord, error: ProtocolError): void => {
     if (end(transfer, { type: 'fail', endedBy: 'local', errorCode: error.code })) {
-      sendTo(transfer.peerId, errorMessage(error, transfer.id))
+      sendTo(transfer.peerId, createError(error, transfer.id))
     }
   }
 
@@ -219,8 +113,24 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
   const refuse = (peerId: string, error: ProtocolError, transfer?: TransferRecord): void => {
     emit({ type: 'protocol-error', peerId, code: error.code, detail: error.detail })
     if (transfer !== undefined && isOpen(transfer.status)) fail(transfer, error)
-    else sendTo(peerId, errorMessage(error))
+    else sendTo(peerId, createError(error))
   }
+
+  const resumer = createResumer({
+    store: deps.resumeStore,
+    transfers,
+    peers,
+    peerKeys,
+    emitTransfer,
+    sendTo,
+    report: (peerId, error) =>
+      emit({ type: 'protocol-error', peerId, code: error.code, detail: error.detail }),
+    end,
+    fail,
+    refuse,
+    interrupt,
+    reportLater,
+  })
 
   const hooksFor = (transfer: () => TransferRecord): TransferHooks => ({
     isActive: () => transfer().status.state === 'transferring',
@@ -294,7 +204,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
               deps.reopenSink?.(id, file, offset) ?? Promise.resolve(null),
           }),
       createHasher: (state) => deps.createHasher(state),
-      record: (progress) => recordProgress(record(), progress),
+      record: (progress) => resumer.note(record(), progress),
       ...(restored === undefined ? {} : { restored }),
       onStorageFull: () => {
         const transfer = record()
@@ -424,33 +334,6 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     }
   }
 
-  /** A `resume` for one of our transfers with this device, whatever peer id it had. */
-  const onResumeMessage = (
-    peerId: string,
-    message: Extract<ControlMessage, { type: 'resume' }>,
-  ): void => {
-    const transfer = transfers.get(message.transfer)
-    const key = peerKeys.get(peerId)
-    const ours =
-      transfer !== undefined &&
-      (transfer.peerId === peerId || (key !== undefined && transfer.peerKey === key))
-    if (!ours || transfer === undefined) {
-      // The receiver waits for a sender that no longer has it (say, the sender's page reloaded).
-      const error = new ProtocolError('unknown-transfer', `resume of ${message.transfer}`)
-      emit({ type: 'protocol-error', peerId, code: error.code, detail: error.detail })
-      sendTo(peerId, errorMessage(error, message.transfer))
-      return
-    }
-    if (!isOpen(transfer.status)) {
-      sendTo(
-        peerId,
-        errorMessage(new ProtocolError('bad-state', 'that transfer has ended'), transfer.id),
-      )
-      return
-    }
-    onResume(peerId, transfer, message.file, message.offset)
-  }
-
   const onControl = (peerId: string, message: ControlMessage): void => {
     switch (message.type) {
       case 'hello':
@@ -472,7 +355,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
         )
         return
       case 'resume':
-        onResumeMessage(peerId, message)
+        resumer.onResume(peerId, message)
         return
       case 'error': {
         // Without a transfer an error is only informative; it is never answered either way.
@@ -554,43 +437,16 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       port.bulk.onClose = guarded(() => {
         if (peers.get(peerId) === port) endPeerTransfers(peerId)
       })
-      // The device is back under this id: its interrupted transfers with us go on.
-      for (const transfer of transfers.values()) {
-        if (transfer.peerKey !== key || transfer.status.state !== 'interrupted') continue
-        transfer.peerId = peerId
-        if (transfer.engine.direction === 'receive') void tryResume(transfer)
-      }
+      resumer.deviceBack(peerId, key)
     },
 
     restore(records) {
       if (destroyed) return
       for (const saved of records) {
         if (transfers.has(saved.transferId)) continue
-        const now = deps.nowMs()
-        const files = saved.files.map(progressRow)
-        for (const noted of saved.progress) {
-          const row = files[noted.index]
-          if (row) row.bytesDone = Math.min(noted.offsetBytes, row.size)
-        }
-        const record = createRecord({
-          id: saved.transferId,
-          peerId: '',
-          peerKey: saved.peerKey,
-          status: { state: 'interrupted', interruption: 'restored' },
-          files,
-          folders: [...saved.folders],
-          // Previews are only for deciding on an offer; a restored transfer was accepted already.
-          previews: [],
-          startedAtMs: saved.startedAtMs,
-          nowMs: now,
-          engine: (record) => ({
-            direction: 'receive',
-            incoming: incomingFor(record, saved.transferId, saved.files, files, [
-              ...saved.progress,
-            ]),
-          }),
-        })
-        record.resumeRecord = { ...saved, progress: [...saved.progress] }
+        const record = restoredRecord(saved, deps.nowMs(), (record, files) =>
+          incomingFor(record, saved.transferId, saved.files, files, [...saved.progress]),
+        )
         transfers.set(record.id, record)
         emitTransfer(record)
       }
@@ -598,11 +454,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
 
     resume(transferId) {
       const transfer = transfers.get(transferId)
-      if (transfer?.engine.direction !== 'receive') return
-      // Waiting for the sender now; at once if it is connected.
-      if (!changeState(transfer, { type: 'await-peer' })) return
-      emitTransfer(transfer)
-      void tryResume(transfer)
+      if (transfer !== undefined) resumer.retry(transfer)
     },
 
     removePeer: guarded(removePeer),
@@ -633,7 +485,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
         sendTo(peerId, { type: 'decline', transfer: offered, reason })
         return
       }
-      sendTo(peerId, errorMessage(error))
+      sendTo(peerId, createError(error))
     }),
 
     sendFiles(peerId, outgoingFiles, chosenFolders = []) {
@@ -689,21 +541,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       const transfer = transfers.get(transferId)
       if (transfer?.engine.direction !== 'receive') return
       if (!changeState(transfer, { type: 'accept' })) return
-      transfer.resumeRecord = {
-        transferId,
-        peerKey: transfer.peerKey,
-        files: transfer.files.map(({ index, name, path, size, type }) => ({
-          index,
-          name,
-          ...(path === undefined ? {} : { path }),
-          size,
-          type,
-        })),
-        folders: [...transfer.folders],
-        progress: [],
-        startedAtMs: transfer.startedAtMs,
-      }
-      saveRecord(transfer)
+      resumer.keep(transfer)
       emitTransfer(transfer)
       if (!sendTo(transfer.peerId, { type: 'accept', transfer: transferId })) {
         end(transfer, { type: 'fail', endedBy: 'local', errorCode: 'peer-gone' })
