@@ -1,9 +1,16 @@
 /**
- * The transfer manager: one per app. It routes control messages and bulk frames from every peer
- * to the transfer they belong to, owns each transfer's state, and reports through deps.onEvent.
- * The byte-moving halves live in outgoing.ts and incoming.ts.
+ * The transfer manager: one per app. It owns the connected peers and every transfer's record
+ * (record.ts), takes each peer's bulk frames to the transfer they belong to, answers the control
+ * messages router.ts hands it, and reports through deps.onEvent. A transfer's state changes only
+ * through transition.ts; offers are built in offer.ts, resumes run in resume.ts, and the
+ * byte-moving halves live in outgoing.ts and incoming.ts.
  */
-import { createError, parseControl, type ControlMessage } from '../protocol/control.ts'
+import {
+  createError,
+  parseControl,
+  type ControlMessage,
+  type OfferMessage,
+} from '../protocol/control.ts'
 import { ProtocolError } from '../protocol/errors.ts'
 import { decodeFrame } from '../protocol/frame.ts'
 import { maxEndedTransfersPerPeer, progressIntervalMs } from '../protocol/limits.ts'
@@ -13,12 +20,12 @@ import { buildOffer, overPendingBound, type PendingOffers } from './offer.ts'
 import { createOutgoingTransfer } from './outgoing.ts'
 import { createRecord, progressRow, snapshot, type TransferRecord } from './record.ts'
 import { createResumer, restoredRecord } from './resume.ts'
+import { createControlRouter } from './router.ts'
 import { changeState, isOpen, type Ending } from './transition.ts'
 import type {
   FileProgress,
   Interruption,
   OfferedFile,
-  OfferPreview,
   PeerPort,
   ResumeFileRecord,
   TransferEvent,
@@ -58,6 +65,10 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     transfer.lastEventMs = now
     emit({ type: 'transfer', transfer: snapshot(transfer) })
   }
+
+  /** A peer broke the protocol: the event says so (answering it is the caller's choice). */
+  const report = (peerId: string, error: ProtocolError): void =>
+    emit({ type: 'protocol-error', peerId, code: error.code, detail: error.detail })
 
   /** Best effort: a peer that cannot be reached any more is about to be removed anyway. */
   const sendTo = (peerId: string, message: ControlMessage): boolean => {
@@ -111,7 +122,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
    * transfer fails (its stream can no longer be trusted); without, only the message is refused.
    */
   const refuse = (peerId: string, error: ProtocolError, transfer?: TransferRecord): void => {
-    emit({ type: 'protocol-error', peerId, code: error.code, detail: error.detail })
+    report(peerId, error)
     if (transfer !== undefined && isOpen(transfer.status)) fail(transfer, error)
     else sendTo(peerId, createError(error))
   }
@@ -123,8 +134,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     peerKeys,
     emitTransfer,
     sendTo,
-    report: (peerId, error) =>
-      emit({ type: 'protocol-error', peerId, code: error.code, detail: error.detail }),
+    report,
     end,
     fail,
     refuse,
@@ -185,6 +195,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     }
     return pending
   }
+
   const incomingFor = (
     record: () => TransferRecord,
     id: string,
@@ -214,13 +225,8 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       hooks: hooksFor(record),
     })
 
-  const receiveOffer = (
-    peerId: string,
-    id: string,
-    offered: OfferedFile[],
-    folders: string[],
-    previews: OfferPreview[],
-  ): void => {
+  const receiveOffer = (peerId: string, offer: OfferMessage): void => {
+    const id = offer.transfer
     if (transfers.has(id)) {
       refuse(peerId, new ProtocolError('bad-state', `transfer ${id} exists already`))
       return
@@ -232,144 +238,81 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       return
     }
     const now = deps.nowMs()
-    const files = offered.map(progressRow)
+    const files = offer.files.map(progressRow)
     const record = createRecord({
       id,
       peerId,
       peerKey: peerKeys.get(peerId) ?? peerIdKey(peerId),
       status: { state: 'offered' },
       files,
-      folders,
-      previews,
+      folders: offer.folders ?? [],
+      previews: offer.previews ?? [],
       startedAtMs: now,
       nowMs: now,
       engine: (record) => ({
         direction: 'receive',
-        incoming: incomingFor(record, id, offered, files),
+        incoming: incomingFor(record, id, offer.files, files),
       }),
     })
     transfers.set(id, record)
     emitTransfer(record)
   }
 
-  /** Routes one valid message about an existing transfer. */
-  const onTransferMessage = (
-    peerId: string,
-    message: Exclude<ControlMessage, { type: 'hello' | 'text' | 'offer' | 'error' }>,
-  ): void => {
-    const transfer = find(peerId, message.transfer)
-    if (transfer === undefined) {
-      // A cancel may cross a dismiss or our own cancel; nothing to say to it.
-      if (message.type !== 'cancel') {
-        refuse(
-          peerId,
-          new ProtocolError('unknown-transfer', `${message.type} for ${message.transfer}`),
-        )
-      }
-      return
-    }
-    // Messages in flight when a transfer ended are expected; they change nothing.
-    if (!isOpen(transfer.status)) return
-    const { engine } = transfer
-    // So are acks, digests and pauses in flight when it was interrupted: a resume starts afresh.
-    // Only the receiver's verdicts on whole files stand (it repeats them before resuming).
-    const verdict = message.type === 'done' && engine.direction === 'send'
-    if (transfer.status.state === 'interrupted' && message.type !== 'cancel' && !verdict) return
-    const misplaced = (): void =>
-      refuse(
-        peerId,
-        new ProtocolError(
-          'bad-state',
-          `${message.type} while ${transfer.status.state} (${engine.direction})`,
-        ),
-      )
-
-    switch (message.type) {
-      case 'accept':
-        if (engine.direction !== 'send' || !changeState(transfer, { type: 'accept' })) {
-          return misplaced()
-        }
+  const handleControl = createControlRouter({
+    isPeer: (peerId) => peers.has(peerId),
+    find,
+    exists: (transferId) => transfers.has(transferId),
+    report,
+    sendTo,
+    handlers: {
+      hello: (peerId, { name, device }) => emit({ type: 'hello', peerId, hello: { name, device } }),
+      text: (peerId, { id, text }) =>
+        emit({ type: 'text', text: { id, peerId, text, receivedAtMs: deps.nowMs() } }),
+      offer: receiveOffer,
+      resume: (peerId, message) => resumer.onResume(peerId, message),
+      error: (transfer, { code }) => {
+        end(transfer, { type: 'fail', endedBy: 'remote', errorCode: code })
+      },
+      accept: (_peerId, transfer) => {
+        const { engine } = transfer
+        if (engine.direction !== 'send' || !changeState(transfer, { type: 'accept' })) return false
         emitTransfer(transfer)
         engine.outgoing.start()
-        return
-      case 'decline':
-        if (
-          engine.direction !== 'send' ||
-          !end(transfer, { type: 'decline', endedBy: 'remote', declineReason: message.reason })
-        ) {
-          return misplaced()
-        }
-        return
-      case 'cancel':
+        return true
+      },
+      decline: (_peerId, transfer, { reason }) =>
+        transfer.engine.direction === 'send' &&
+        end(transfer, { type: 'decline', endedBy: 'remote', declineReason: reason }),
+      cancel: (_peerId, transfer) => {
         // Withdrawn before anyone answered: reported once, then not kept (see withdrawn).
-        if (engine.direction === 'receive' && end(transfer, { type: 'withdraw' })) {
+        if (transfer.engine.direction === 'receive' && end(transfer, { type: 'withdraw' })) {
           transfers.delete(transfer.id)
-          return
+        } else {
+          end(transfer, { type: 'cancel', endedBy: 'remote' })
         }
-        end(transfer, { type: 'cancel', endedBy: 'remote' })
-        return
-      case 'ack': {
-        if (engine.direction !== 'send' || transfer.status.state !== 'transferring') {
-          return misplaced()
-        }
-        const error = engine.outgoing.onAck(message.file, message.offset)
+        return true
+      },
+      ack: (peerId, transfer, { file, offset }) => {
+        const { engine } = transfer
+        if (engine.direction !== 'send' || transfer.status.state !== 'transferring') return false
+        const error = engine.outgoing.onAck(file, offset)
         if (error) refuse(peerId, error, transfer)
-        return
-      }
-      case 'done': {
-        if (transfer.status.state === 'offered') return misplaced()
+        return true
+      },
+      done: (peerId, transfer, { file, sha256 }) => {
+        const { engine } = transfer
+        if (transfer.status.state === 'offered') return false
         const error =
           engine.direction === 'send'
-            ? engine.outgoing.onReceiverDone(message.file, message.sha256)
-            : engine.incoming.onSenderDone(message.file, message.sha256)
+            ? engine.outgoing.onReceiverDone(file, sha256)
+            : engine.incoming.onSenderDone(file, sha256)
         if (error) refuse(peerId, error, transfer)
-        return
-      }
-      case 'pause':
-        if (engine.direction !== 'send' || !interrupt(transfer, message.reason)) return misplaced()
-        return
-      case 'resume':
-        // Handled before: a resume may come from the same device under a new peer id.
-        return
-    }
-  }
-
-  const onControl = (peerId: string, message: ControlMessage): void => {
-    switch (message.type) {
-      case 'hello':
-        emit({ type: 'hello', peerId, hello: { name: message.name, device: message.device } })
-        return
-      case 'text':
-        emit({
-          type: 'text',
-          text: { id: message.id, peerId, text: message.text, receivedAtMs: deps.nowMs() },
-        })
-        return
-      case 'offer':
-        receiveOffer(
-          peerId,
-          message.transfer,
-          message.files,
-          message.folders ?? [],
-          message.previews ?? [],
-        )
-        return
-      case 'resume':
-        resumer.onResume(peerId, message)
-        return
-      case 'error': {
-        // Without a transfer an error is only informative; it is never answered either way.
-        if (message.transfer === undefined) return
-        const transfer = find(peerId, message.transfer)
-        if (transfer !== undefined) {
-          end(transfer, { type: 'fail', endedBy: 'remote', errorCode: message.code })
-        }
-        return
-      }
-      default:
-        onTransferMessage(peerId, message)
-    }
-  }
+        return true
+      },
+      pause: (_peerId, transfer, { reason }) =>
+        transfer.engine.direction === 'send' && interrupt(transfer, reason),
+    },
+  })
 
   const onFrameBytes = (peerId: string, bytes: Uint8Array): void => {
     const decoded = decodeFrame(bytes)
@@ -460,32 +403,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     removePeer: guarded(removePeer),
 
     handleControl: guarded((peerId: string, raw: unknown) => {
-      if (destroyed) return
-      if (!peers.has(peerId)) {
-        emit({
-          type: 'protocol-error',
-          peerId,
-          code: 'bad-state',
-          detail: 'control message from a peer that was never added',
-        })
-        return
-      }
-      const parsed = parseControl(raw)
-      if (parsed.ok) {
-        onControl(peerId, parsed.message)
-        return
-      }
-      const { error } = parsed
-      emit({ type: 'protocol-error', peerId, code: error.code, detail: error.detail })
-      // Never answer an error: two peers could otherwise argue forever.
-      if (parsed.type === 'error') return
-      const offered = parsed.type === 'offer' ? parsed.transfer : undefined
-      if (offered !== undefined && !transfers.has(offered)) {
-        const reason = error.code === 'too-large' ? 'too-large' : 'invalid'
-        sendTo(peerId, { type: 'decline', transfer: offered, reason })
-        return
-      }
-      sendTo(peerId, createError(error))
+      if (!destroyed) handleControl(peerId, raw)
     }),
 
     sendFiles(peerId, outgoingFiles, chosenFolders = []) {
