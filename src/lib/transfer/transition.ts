@@ -3,7 +3,7 @@
  * state goes through transition(), which refuses whatever the diagram there does not allow.
  */
 import type { DeclineReason } from '../protocol/control.ts'
-import type { Interruption, TransferState } from './types.ts'
+import type { Interruption } from './types.ts'
 
 export type EndedBy = 'local' | 'remote'
 
@@ -40,55 +40,52 @@ export type Ending = Extract<
   { type: 'complete' | 'decline' | 'cancel' | 'withdraw' | 'fail' }
 >
 
-const open: readonly TransferState[] = ['offered', 'transferring', 'interrupted']
-
-/** The states each change may start from. */
-const allowedFrom: Record<TransferChange['type'], readonly TransferState[]> = {
-  accept: ['offered'],
-  interrupt: ['transferring'],
-  'await-peer': ['interrupted'],
-  resume: ['interrupted'],
-  // The sender takes the receiver's verdicts while interrupted, and the last may complete it.
-  complete: ['transferring', 'interrupted'],
-  decline: ['offered'],
-  cancel: open,
-  withdraw: ['offered'],
-  fail: open,
-}
-
-export const isOpen = (status: TransferStatus): boolean => open.includes(status.state)
+export const isOpen = ({ state }: TransferStatus): boolean =>
+  state === 'offered' || state === 'transferring' || state === 'interrupted'
 
 /** The status `change` leads to from `status`, or null where the change is not allowed there. */
 export const transition = (
   status: TransferStatus,
   change: TransferChange,
 ): TransferStatus | null => {
-  if (!allowedFrom[change.type].includes(status.state)) return null
+  const { state } = status
   switch (change.type) {
     case 'accept':
-    case 'resume':
-      return { state: 'transferring' }
+      return state === 'offered' ? { state: 'transferring' } : null
     case 'interrupt':
-      return { state: 'interrupted', interruption: change.interruption }
+      return state === 'transferring'
+        ? { state: 'interrupted', interruption: change.interruption }
+        : null
     case 'await-peer':
-      return status.state === 'interrupted' && status.interruption !== 'peer-gone'
+      return state === 'interrupted' && status.interruption !== 'peer-gone'
         ? { state: 'interrupted', interruption: 'peer-gone' }
         : null
+    case 'resume':
+      return state === 'interrupted' ? { state: 'transferring' } : null
     case 'complete':
-      return { state: 'complete' }
+      // The sender takes the receiver's verdicts while interrupted, and the last may complete it.
+      return state === 'transferring' || state === 'interrupted' ? { state: 'complete' } : null
     case 'decline':
-      return {
-        state: 'declined',
-        endedBy: change.endedBy,
-        errorCode: 'declined',
-        declineReason: change.declineReason,
-      }
-    case 'cancel':
-      return { state: 'cancelled', endedBy: change.endedBy, errorCode: 'cancelled' }
+      return state === 'offered'
+        ? {
+            state: 'declined',
+            endedBy: change.endedBy,
+            errorCode: 'declined',
+            declineReason: change.declineReason,
+          }
+        : null
     case 'withdraw':
-      return { state: 'cancelled', endedBy: 'remote', errorCode: 'cancelled', withdrawn: true }
+      return state === 'offered'
+        ? { state: 'cancelled', endedBy: 'remote', errorCode: 'cancelled', withdrawn: true }
+        : null
+    case 'cancel':
+      return isOpen(status)
+        ? { state: 'cancelled', endedBy: change.endedBy, errorCode: 'cancelled' }
+        : null
     case 'fail':
-      return { state: 'failed', endedBy: change.endedBy, errorCode: change.errorCode }
+      return isOpen(status)
+        ? { state: 'failed', endedBy: change.endedBy, errorCode: change.errorCode }
+        : null
   }
 }
 
