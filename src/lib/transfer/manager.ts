@@ -14,13 +14,13 @@ import {
 import { ProtocolError } from '../protocol/errors.ts'
 import { decodeFrame } from '../protocol/frame.ts'
 import { maxEndedTransfersPerPeer, progressIntervalMs } from '../protocol/limits.ts'
-import type { TransferHooks } from './hooks.ts'
+import { reportLater, type TransferHooks } from './hooks.ts'
 import { createIncomingTransfer, type IncomingTransfer } from './incoming.ts'
 import { buildOffer, overPendingBound, type PendingOffers } from './offer.ts'
 import { createOutgoingTransfer } from './outgoing.ts'
 import { createRecord, progressRow, snapshot, type TransferRecord } from './record.ts'
 import { createResumer, restoredRecord } from './resume.ts'
-import { createControlRouter } from './router.ts'
+import { createControlRouter, type TransferMessage } from './router.ts'
 import { changeState, isOpen, type Ending } from './transition.ts'
 import type {
   FileProgress,
@@ -36,19 +36,15 @@ import type {
 /** A device known by nothing better than its peer id (no certificate to show). */
 const peerIdKey = (peerId: string): string => `peer:${peerId}`
 
-/** An exception from a callback must not corrupt our state; rethrown where it is reported, not lost. */
-const reportLater = (error: unknown): void => {
-  queueMicrotask(() => {
-    throw error
-  })
-}
-
 export const createTransferManager = (deps: TransferManagerDeps): TransferManager => {
   const peers = new Map<string, PeerPort>()
   /** Each connected peer's device key (addPeer's deviceKey). */
   const peerKeys = new Map<string, string>()
   const transfers = new Map<string, TransferRecord>()
   let destroyed = false
+
+  /** A peer's device key, as addPeer was given it. */
+  const keyOf = (peerId: string): string => peerKeys.get(peerId) ?? peerIdKey(peerId)
 
   const emit = (event: TransferEvent): void => {
     if (destroyed) return
@@ -84,9 +80,8 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
 
   const end = (transfer: TransferRecord, ending: Ending): boolean => {
     if (!changeState(transfer, ending)) return false
-    const { engine } = transfer
-    if (engine.direction === 'send') engine.outgoing.stop()
-    else engine.incoming.stop()
+    if (transfer.direction === 'send') transfer.outgoing.stop()
+    else transfer.incoming.stop()
     resumer.forget(transfer)
     emitTransfer(transfer)
     pruneEnded(transfer.peerKey)
@@ -105,7 +100,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
   /** A running transfer stops but is kept, to go on later (resume.ts). */
   const interrupt = (transfer: TransferRecord, interruption: Interruption): boolean => {
     if (!changeState(transfer, { type: 'interrupt', interruption })) return false
-    if (transfer.engine.direction === 'send') transfer.engine.outgoing.stop()
+    if (transfer.direction === 'send') transfer.outgoing.stop()
     emitTransfer(transfer)
     return true
   }
@@ -139,7 +134,6 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     fail,
     refuse,
     interrupt,
-    reportLater,
   })
 
   const hooksFor = (transfer: () => TransferRecord): TransferHooks => ({
@@ -188,7 +182,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
   const pendingOffers = (peerId: string): PendingOffers => {
     const pending = { peer: 0, room: 0 }
     for (const transfer of transfers.values()) {
-      if (transfer.engine.direction === 'receive' && transfer.status.state === 'offered') {
+      if (transfer.direction === 'receive' && transfer.status.state === 'offered') {
         pending.room++
         if (transfer.peerId === peerId) pending.peer++
       }
@@ -233,29 +227,77 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     }
     const busy = overPendingBound(pendingOffers(peerId))
     if (busy !== null) {
-      emit({ type: 'protocol-error', peerId, code: 'rate-limited', detail: busy })
+      report(peerId, busy)
       sendTo(peerId, { type: 'decline', transfer: id, reason: 'busy' })
       return
     }
     const now = deps.nowMs()
     const files = offer.files.map(progressRow)
-    const record = createRecord({
-      id,
-      peerId,
-      peerKey: peerKeys.get(peerId) ?? peerIdKey(peerId),
-      status: { state: 'offered' },
-      files,
-      folders: offer.folders ?? [],
-      previews: offer.previews ?? [],
-      startedAtMs: now,
-      nowMs: now,
-      engine: (record) => ({
+    const record = createRecord(
+      {
+        id,
+        peerId,
+        peerKey: keyOf(peerId),
+        status: { state: 'offered' },
+        files,
+        folders: offer.folders ?? [],
+        previews: offer.previews ?? [],
+        startedAtMs: now,
+      },
+      now,
+      (record) => ({
         direction: 'receive',
         incoming: incomingFor(record, id, offer.files, files),
       }),
-    })
+    )
     transfers.set(id, record)
     emitTransfer(record)
+  }
+
+  /** Answers one message about an open transfer of the peer; false where it is misplaced. */
+  const onTransferMessage = (
+    peerId: string,
+    transfer: TransferRecord,
+    message: TransferMessage,
+  ): boolean => {
+    switch (message.type) {
+      case 'accept':
+        if (transfer.direction !== 'send' || !changeState(transfer, { type: 'accept' }))
+          return false
+        emitTransfer(transfer)
+        transfer.outgoing.start()
+        return true
+      case 'decline':
+        return (
+          transfer.direction === 'send' &&
+          end(transfer, { type: 'decline', endedBy: 'remote', declineReason: message.reason })
+        )
+      case 'cancel':
+        // Withdrawn before anyone answered: reported once, then not kept (see withdrawn).
+        if (transfer.direction === 'receive' && end(transfer, { type: 'withdraw' })) {
+          transfers.delete(transfer.id)
+        } else {
+          end(transfer, { type: 'cancel', endedBy: 'remote' })
+        }
+        return true
+      case 'ack': {
+        if (transfer.direction !== 'send' || transfer.status.state !== 'transferring') return false
+        const error = transfer.outgoing.onAck(message.file, message.offset)
+        if (error) refuse(peerId, error, transfer)
+        return true
+      }
+      case 'done': {
+        if (transfer.status.state === 'offered') return false
+        const error =
+          transfer.direction === 'send'
+            ? transfer.outgoing.onReceiverDone(message.file, message.sha256)
+            : transfer.incoming.onSenderDone(message.file, message.sha256)
+        if (error) refuse(peerId, error, transfer)
+        return true
+      }
+      case 'pause':
+        return transfer.direction === 'send' && interrupt(transfer, message.reason)
+    }
   }
 
   const handleControl = createControlRouter({
@@ -273,44 +315,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       error: (transfer, { code }) => {
         end(transfer, { type: 'fail', endedBy: 'remote', errorCode: code })
       },
-      accept: (_peerId, transfer) => {
-        const { engine } = transfer
-        if (engine.direction !== 'send' || !changeState(transfer, { type: 'accept' })) return false
-        emitTransfer(transfer)
-        engine.outgoing.start()
-        return true
-      },
-      decline: (_peerId, transfer, { reason }) =>
-        transfer.engine.direction === 'send' &&
-        end(transfer, { type: 'decline', endedBy: 'remote', declineReason: reason }),
-      cancel: (_peerId, transfer) => {
-        // Withdrawn before anyone answered: reported once, then not kept (see withdrawn).
-        if (transfer.engine.direction === 'receive' && end(transfer, { type: 'withdraw' })) {
-          transfers.delete(transfer.id)
-        } else {
-          end(transfer, { type: 'cancel', endedBy: 'remote' })
-        }
-        return true
-      },
-      ack: (peerId, transfer, { file, offset }) => {
-        const { engine } = transfer
-        if (engine.direction !== 'send' || transfer.status.state !== 'transferring') return false
-        const error = engine.outgoing.onAck(file, offset)
-        if (error) refuse(peerId, error, transfer)
-        return true
-      },
-      done: (peerId, transfer, { file, sha256 }) => {
-        const { engine } = transfer
-        if (transfer.status.state === 'offered') return false
-        const error =
-          engine.direction === 'send'
-            ? engine.outgoing.onReceiverDone(file, sha256)
-            : engine.incoming.onSenderDone(file, sha256)
-        if (error) refuse(peerId, error, transfer)
-        return true
-      },
-      pause: (_peerId, transfer, { reason }) =>
-        transfer.engine.direction === 'send' && interrupt(transfer, reason),
+      transfer: onTransferMessage,
     },
   })
 
@@ -319,7 +324,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     if (!decoded.ok) {
       const transfer =
         decoded.transferId === undefined ? undefined : find(peerId, decoded.transferId)
-      refuse(peerId, decoded.error, transfer?.engine.direction === 'receive' ? transfer : undefined)
+      refuse(peerId, decoded.error, transfer?.direction === 'receive' ? transfer : undefined)
       return
     }
     const { frame } = decoded
@@ -328,7 +333,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       refuse(peerId, new ProtocolError('unknown-transfer', `frame for ${frame.transferId}`))
       return
     }
-    if (transfer.engine.direction !== 'receive') {
+    if (transfer.direction !== 'receive') {
       refuse(peerId, new ProtocolError('bad-state', `frame for our own outgoing ${transfer.id}`))
       return
     }
@@ -338,7 +343,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     }
     // Frames in flight when the transfer ended are dropped quietly.
     if (transfer.status.state !== 'transferring') return
-    const error = transfer.engine.incoming.onFrame(frame)
+    const error = transfer.incoming.onFrame(frame)
     if (error) refuse(peerId, error, transfer)
   }
 
@@ -415,17 +420,19 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       const offer = buildOffer(id, outgoingFiles, chosenFolders)
       const now = deps.nowMs()
       const files = offer.files.map(progressRow)
-      const record = createRecord({
-        id,
-        peerId,
-        peerKey: peerKeys.get(peerId) ?? peerIdKey(peerId),
-        status: { state: 'offered' },
-        files,
-        folders: offer.folders,
-        previews: offer.previews,
-        startedAtMs: now,
-        nowMs: now,
-        engine: (record) => ({
+      const record = createRecord(
+        {
+          id,
+          peerId,
+          peerKey: keyOf(peerId),
+          status: { state: 'offered' },
+          files,
+          folders: offer.folders,
+          previews: offer.previews,
+          startedAtMs: now,
+        },
+        now,
+        (record) => ({
           direction: 'send',
           outgoing: createOutgoingTransfer({
             transferId: id,
@@ -436,7 +443,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
             hooks: hooksFor(record),
           }),
         }),
-      })
+      )
       transfers.set(id, record)
       emitTransfer(record)
       if (!sendTo(peerId, offer.message)) {
@@ -457,7 +464,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
 
     accept(transferId) {
       const transfer = transfers.get(transferId)
-      if (transfer?.engine.direction !== 'receive') return
+      if (transfer?.direction !== 'receive') return
       if (!changeState(transfer, { type: 'accept' })) return
       resumer.keep(transfer)
       emitTransfer(transfer)
@@ -468,7 +475,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
 
     decline(transferId, reason = 'user') {
       const transfer = transfers.get(transferId)
-      if (transfer?.engine.direction !== 'receive') return
+      if (transfer?.direction !== 'receive') return
       if (!end(transfer, { type: 'decline', endedBy: 'local', declineReason: reason })) return
       sendTo(transfer.peerId, { type: 'decline', transfer: transferId, reason })
     },

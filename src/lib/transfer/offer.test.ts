@@ -77,17 +77,21 @@ describe('buildOffer', () => {
 
 describe('overPendingBound', () => {
   it('admits offers up to each bound, the peer’s first', () => {
-    expect(overPendingBound({ peer: 0, room: 0 })).toBeNull()
-    expect(overPendingBound({ peer: maxPendingOffersPerPeer - 1, room: 0 })).toBeNull()
-    expect(overPendingBound({ peer: 0, room: maxPendingOffersInRoom - 1 })).toBeNull()
-    expect(overPendingBound({ peer: maxPendingOffersPerPeer, room: 0 })).toBe(
-      `over ${maxPendingOffersPerPeer} offers waiting for an answer`,
+    const refusal = (peer: number, room: number) => {
+      const error = overPendingBound({ peer, room })
+      return error && `${error.code}: ${error.detail}`
+    }
+    expect(refusal(0, 0)).toBeNull()
+    expect(refusal(maxPendingOffersPerPeer - 1, 0)).toBeNull()
+    expect(refusal(0, maxPendingOffersInRoom - 1)).toBeNull()
+    expect(refusal(maxPendingOffersPerPeer, 0)).toBe(
+      `rate-limited: over ${maxPendingOffersPerPeer} offers waiting for an answer`,
     )
-    expect(overPendingBound({ peer: 0, room: maxPendingOffersInRoom })).toBe(
-      `over ${maxPendingOffersInRoom} offers of all devices waiting for an answer`,
+    expect(refusal(0, maxPendingOffersInRoom)).toBe(
+      `rate-limited: over ${maxPendingOffersInRoom} offers of all devices waiting for an answer`,
     )
-    expect(
-      overPendingBound({ peer: maxPendingOffersPerPeer, room: maxPendingOffersInRoom }),
-    ).toContain(`over ${maxPendingOffersPerPeer} offers waiting`)
+    expect(refusal(maxPendingOffersPerPeer, maxPendingOffersInRoom)).toContain(
+      `over ${maxPendingOffersPerPeer} offers waiting`,
+    )
   })
 })

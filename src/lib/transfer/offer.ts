@@ -109,10 +109,16 @@ export interface PendingOffers {
   room: number
 }
 
-/** Why one more offer would be one too many (a `rate-limited` detail), or null while it is not. */
-export const overPendingBound = (pending: PendingOffers): string | null =>
+/** One more offer would be one too many: the refusal to report (`rate-limited`); else null. */
+export const overPendingBound = (pending: PendingOffers): ProtocolError | null =>
   pending.peer >= maxPendingOffersPerPeer
-    ? `over ${maxPendingOffersPerPeer} offers waiting for an answer`
+    ? new ProtocolError(
+        'rate-limited',
+        `over ${maxPendingOffersPerPeer} offers waiting for an answer`,
+      )
     : pending.room >= maxPendingOffersInRoom
-      ? `over ${maxPendingOffersInRoom} offers of all devices waiting for an answer`
+      ? new ProtocolError(
+          'rate-limited',
+          `over ${maxPendingOffersInRoom} offers of all devices waiting for an answer`,
+        )
       : null

@@ -10,11 +10,12 @@ import type {
   TransferSnapshot,
 } from './types.ts'
 
+/** The half that moves a transfer's bytes: ours to send, or theirs to receive. */
 export type Engine =
-  | { direction: 'send'; outgoing: OutgoingTransfer }
-  | { direction: 'receive'; incoming: IncomingTransfer }
+  | { readonly direction: 'send'; readonly outgoing: OutgoingTransfer }
+  | { readonly direction: 'receive'; readonly incoming: IncomingTransfer }
 
-export interface TransferRecord {
+interface RecordFields {
   readonly id: string
   peerId: string
   /** The peer device's stable identity, to find it again under a new peer id. */
@@ -28,7 +29,6 @@ export interface TransferRecord {
   readonly startedAtMs: number
   updatedAtMs: number
   lastEventMs: number
-  readonly engine: Engine
   /** Receive side: what is kept durably for a reload (written to deps.resumeStore). */
   resumeRecord?: ResumeRecord
   /** A resume is being prepared (receiver) or waits for the old loop to stop (sender). */
@@ -37,35 +37,28 @@ export interface TransferRecord {
   resumeAt?: { file: number; offset: number }
 }
 
-export interface RecordInit {
-  id: string
-  peerId: string
-  peerKey: string
-  status: TransferStatus
-  files: FileProgress[]
-  folders: string[]
-  previews: OfferPreview[]
-  startedAtMs: number
-  nowMs: number
-  /** The engine that moves the bytes; it reaches the record through `record` once it is built. */
-  engine: (record: () => TransferRecord) => Engine
-}
+/** A transfer as the manager keeps it; its direction says which engine it has. */
+export type TransferRecord = RecordFields & Engine
 
-export const createRecord = (init: RecordInit): TransferRecord => {
+/** What a new record starts from; the rest follows (totals, clocks, its engine). */
+export type RecordInit = Pick<
+  RecordFields,
+  'id' | 'peerId' | 'peerKey' | 'status' | 'files' | 'folders' | 'previews' | 'startedAtMs'
+>
+
+/** A new record, its engine built over it (the engine reaches the record through `record`). */
+export const createRecord = (
+  init: RecordInit,
+  nowMs: number,
+  engine: (record: () => TransferRecord) => Engine,
+): TransferRecord => {
   const record: TransferRecord = {
-    id: init.id,
-    peerId: init.peerId,
-    peerKey: init.peerKey,
-    status: init.status,
-    files: init.files,
-    folders: init.folders,
-    previews: init.previews,
+    ...init,
     totalBytes: init.files.reduce((sum, file) => sum + file.size, 0),
-    startedAtMs: init.startedAtMs,
-    updatedAtMs: init.nowMs,
-    lastEventMs: init.nowMs,
+    updatedAtMs: nowMs,
+    lastEventMs: nowMs,
     resuming: false,
-    engine: init.engine(() => record),
+    ...engine(() => record),
   }
   return record
 }
@@ -83,18 +76,17 @@ export const progressRow = (file: OfferedFile): FileProgress => ({
 
 export const snapshot = (transfer: TransferRecord): TransferSnapshot => {
   const files = transfer.files.map((file) => ({ ...file }))
-  const { engine } = transfer
   return {
     id: transfer.id,
     peerId: transfer.peerId,
-    direction: engine.direction,
+    direction: transfer.direction,
     ...transfer.status,
     files,
     ...(transfer.folders.length === 0 ? {} : { folders: [...transfer.folders] }),
     ...(transfer.previews.length === 0 ? {} : { previews: transfer.previews }),
     totalBytes: transfer.totalBytes,
     bytesDone: files.reduce((sum, file) => sum + file.bytesDone, 0),
-    ...(engine.direction === 'send' ? { bytesSent: engine.outgoing.sentBytes() } : {}),
+    ...(transfer.direction === 'send' ? { bytesSent: transfer.outgoing.sentBytes() } : {}),
     startedAtMs: transfer.startedAtMs,
     updatedAtMs: transfer.updatedAtMs,
   }

@@ -5,7 +5,7 @@
  */
 import { createError, type ControlMessage, type ResumeMessage } from '../protocol/control.ts'
 import { ProtocolError, toProtocolError } from '../protocol/errors.ts'
-import { runDetached } from './hooks.ts'
+import { reportLater, runDetached } from './hooks.ts'
 import type { IncomingTransfer } from './incoming.ts'
 import { createRecord, progressRow, type TransferRecord } from './record.ts'
 import { changeState, isOpen, type Ending } from './transition.ts'
@@ -33,7 +33,6 @@ export interface ResumeDeps {
   fail: (transfer: TransferRecord, error: ProtocolError) => void
   refuse: (peerId: string, error: ProtocolError, transfer?: TransferRecord) => void
   interrupt: (transfer: TransferRecord, interruption: Interruption) => boolean
-  reportLater: (error: unknown) => void
 }
 
 export interface Resumer {
@@ -81,19 +80,21 @@ export const restoredRecord = (
     const row = files[noted.index]
     if (row) row.bytesDone = Math.min(noted.offsetBytes, row.size)
   }
-  const record = createRecord({
-    id: saved.transferId,
-    peerId: '',
-    peerKey: saved.peerKey,
-    status: { state: 'interrupted', interruption: 'restored' },
-    files,
-    folders: [...saved.folders],
-    // Previews are only for deciding on an offer; a restored transfer was accepted already.
-    previews: [],
-    startedAtMs: saved.startedAtMs,
+  const record = createRecord(
+    {
+      id: saved.transferId,
+      peerId: '',
+      peerKey: saved.peerKey,
+      status: { state: 'interrupted', interruption: 'restored' },
+      files,
+      folders: [...saved.folders],
+      // Previews are only for deciding on an offer; a restored transfer was accepted already.
+      previews: [],
+      startedAtMs: saved.startedAtMs,
+    },
     nowMs,
-    engine: (record) => ({ direction: 'receive', incoming: incoming(record, files) }),
-  })
+    (record) => ({ direction: 'receive', incoming: incoming(record, files) }),
+  )
   record.resumeRecord = { ...saved, progress: [...saved.progress] }
   return record
 }
@@ -115,13 +116,12 @@ export const createResumer = (deps: ResumeDeps): Resumer => {
    * unfinished file, and ask the sender to go on from there.
    */
   const ask = async (transfer: TransferRecord): Promise<void> => {
-    const { engine } = transfer
-    if (engine.direction !== 'receive' || transfer.resuming || !waitsForPeer(transfer)) return
+    if (transfer.direction !== 'receive' || transfer.resuming || !waitsForPeer(transfer)) return
     const peerId = peerOfDevice(transfer.peerKey)
     if (peerId === undefined) return
     transfer.resuming = true
     try {
-      const point = await engine.incoming.resumePoint()
+      const point = await transfer.incoming.resumePoint()
       if (!waitsForPeer(transfer)) return
       if (!peers.has(peerId)) return // gone again: the next meeting tries again
       transfer.peerId = peerId
@@ -146,12 +146,11 @@ export const createResumer = (deps: ResumeDeps): Resumer => {
 
   /** Sender: the receiver's `resume`, checked; goes on once the old sending loop has stopped. */
   const answer = (peerId: string, transfer: TransferRecord, file: number, offset: number): void => {
-    const { engine } = transfer
-    if (engine.direction !== 'send' || transfer.status.state === 'offered') {
+    if (transfer.direction !== 'send' || transfer.status.state === 'offered') {
       deps.refuse(peerId, new ProtocolError('bad-state', `resume while ${transfer.status.state}`))
       return
     }
-    const error = engine.outgoing.checkResume(file, offset)
+    const error = transfer.outgoing.checkResume(file, offset)
     if (error) {
       transfer.peerId = peerId
       deps.refuse(peerId, error, transfer)
@@ -164,7 +163,7 @@ export const createResumer = (deps: ResumeDeps): Resumer => {
     if (transfer.resuming) return
     transfer.resuming = true
     runDetached(
-      engine.outgoing.stopped().then(() => {
+      transfer.outgoing.stopped().then(() => {
         transfer.resuming = false
         const at = transfer.resumeAt
         const port = peers.get(transfer.peerId)
@@ -172,9 +171,9 @@ export const createResumer = (deps: ResumeDeps): Resumer => {
         if (at === undefined || port === undefined) return
         if (!changeState(transfer, { type: 'resume' })) return
         emitTransfer(transfer)
-        engine.outgoing.resume(at.file, at.offset, port.bulk)
+        transfer.outgoing.resume(at.file, at.offset, port.bulk)
       }),
-      deps.reportLater,
+      reportLater,
     )
   }
 
@@ -201,7 +200,7 @@ export const createResumer = (deps: ResumeDeps): Resumer => {
     },
 
     retry(transfer) {
-      if (transfer.engine.direction !== 'receive') return
+      if (transfer.direction !== 'receive') return
       // Waiting for the sender now; at once if it is connected.
       if (!changeState(transfer, { type: 'await-peer' })) return
       emitTransfer(transfer)
@@ -212,7 +211,7 @@ export const createResumer = (deps: ResumeDeps): Resumer => {
       for (const transfer of transfers.values()) {
         if (transfer.peerKey !== peerKey || transfer.status.state !== 'interrupted') continue
         transfer.peerId = peerId
-        if (transfer.engine.direction === 'receive') void ask(transfer)
+        if (transfer.direction === 'receive') void ask(transfer)
       }
     },
 

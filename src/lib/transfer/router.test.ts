@@ -14,30 +14,22 @@ interface Transfer extends Routed {
 const sha256 = 'a'.repeat(64)
 
 const createRig = (status: TransferStatus, direction: TransferDirection) => {
-  const transfer: Transfer = { id: newTransferId(), status, engine: { direction } }
+  const transfer: Transfer = { id: newTransferId(), status, direction }
   const calls: string[] = []
   const reported: string[] = []
   const sent: ControlMessage[] = []
   /** What the transfer handlers answer: false says the message is misplaced. */
   let answer = true
-  const onTransfer =
-    (type: string) =>
-    (peerId: string, to: Transfer): boolean => {
-      calls.push(`${type} ${peerId} ${to.id === transfer.id ? 'ours' : 'other'}`)
-      return answer
-    }
   const handlers: ControlHandlers<Transfer> = {
     hello: (peerId, message) => calls.push(`hello ${peerId} ${message.name}`),
     text: (peerId, message) => calls.push(`text ${peerId} ${message.text}`),
     offer: (peerId, message) => calls.push(`offer ${peerId} ${message.files.length}`),
     resume: (peerId, message) => calls.push(`resume ${peerId} ${message.offset}`),
     error: (to, message) => calls.push(`error ${to.id === transfer.id} ${message.code}`),
-    accept: onTransfer('accept'),
-    decline: onTransfer('decline'),
-    cancel: onTransfer('cancel'),
-    ack: onTransfer('ack'),
-    done: onTransfer('done'),
-    pause: onTransfer('pause'),
+    transfer: (peerId, to, message) => {
+      calls.push(`${message.type} ${peerId} ${to.id === transfer.id ? 'ours' : 'other'}`)
+      return answer
+    },
   }
   const route = createControlRouter({
     handlers,

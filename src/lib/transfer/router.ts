@@ -28,19 +28,12 @@ import type { TransferDirection } from './types.ts'
 /** What the router reads of a transfer (the manager's TransferRecord, a plain object in tests). */
 export interface Routed {
   status: TransferStatus
-  engine: { direction: TransferDirection }
+  direction: TransferDirection
 }
 
 /** Messages about one existing transfer of the peer that sends them. */
 export type TransferMessage =
   AcceptMessage | DeclineMessage | CancelMessage | AckMessage | DoneMessage | PauseMessage
-
-/** Handles a message about `transfer`; false when it is misplaced there. */
-type TransferHandler<Transfer, Message> = (
-  peerId: string,
-  transfer: Transfer,
-  message: Message,
-) => boolean
 
 export interface ControlHandlers<Transfer extends Routed> {
   hello: (peerId: string, message: HelloMessage) => void
@@ -50,12 +43,8 @@ export interface ControlHandlers<Transfer extends Routed> {
   resume: (peerId: string, message: ResumeMessage) => void
   /** The peer's error about one of its transfers (about nothing, an error is only informative). */
   error: (transfer: Transfer, message: ErrorMessage) => void
-  accept: TransferHandler<Transfer, AcceptMessage>
-  decline: TransferHandler<Transfer, DeclineMessage>
-  cancel: TransferHandler<Transfer, CancelMessage>
-  ack: TransferHandler<Transfer, AckMessage>
-  done: TransferHandler<Transfer, DoneMessage>
-  pause: TransferHandler<Transfer, PauseMessage>
+  /** A message about `transfer`, still open; false when the message is misplaced there. */
+  transfer: (peerId: string, transfer: Transfer, message: TransferMessage) => boolean
 }
 
 export interface ControlRouterDeps<Transfer extends Routed> {
@@ -84,23 +73,6 @@ export const createControlRouter = <Transfer extends Routed>({
     sendTo(peerId, createError(error))
   }
 
-  const handle = (peerId: string, transfer: Transfer, message: TransferMessage): boolean => {
-    switch (message.type) {
-      case 'accept':
-        return handlers.accept(peerId, transfer, message)
-      case 'decline':
-        return handlers.decline(peerId, transfer, message)
-      case 'cancel':
-        return handlers.cancel(peerId, transfer, message)
-      case 'ack':
-        return handlers.ack(peerId, transfer, message)
-      case 'done':
-        return handlers.done(peerId, transfer, message)
-      case 'pause':
-        return handlers.pause(peerId, transfer, message)
-    }
-  }
-
   const toTransfer = (peerId: string, message: TransferMessage): void => {
     const transfer = find(peerId, message.transfer)
     if (transfer === undefined) {
@@ -114,14 +86,14 @@ export const createControlRouter = <Transfer extends Routed>({
       return
     }
     const { state } = transfer.status
-    const { direction } = transfer.engine
+    const { direction } = transfer
     // Messages in flight when a transfer ended are expected; they change nothing.
     if (!isOpen(transfer.status)) return
     // So are acks, digests and pauses in flight when it was interrupted: a resume starts afresh.
     // Only the receiver's verdicts on whole files stand (it repeats them before resuming).
     const verdict = message.type === 'done' && direction === 'send'
     if (state === 'interrupted' && message.type !== 'cancel' && !verdict) return
-    if (!handle(peerId, transfer, message)) {
+    if (!handlers.transfer(peerId, transfer, message)) {
       refuse(
         peerId,
         new ProtocolError('bad-state', `${message.type} while ${state} (${direction})`),
