@@ -1,6 +1,6 @@
 /**
- * transition(): the diagram of docs/protocol.md, "Transfers", edge by edge, and every other
- * change refused.
+ * transition(): the diagram of docs/protocol.md, "Transfers", edge by edge (with the two it
+ * leaves out, an interrupted transfer failing or completing), and every other change refused.
  */
 import { describe, expect, it } from 'vitest'
 import {

@@ -1,6 +1,7 @@
 /**
  * A transfer's life (docs/protocol.md, "Transfers") as one function: every change of a transfer's
- * state goes through transition(), which refuses whatever the diagram there does not allow.
+ * state goes through transition(), which refuses whatever the diagram there (and the two edges
+ * the text beside it adds) does not allow.
  */
 import type { DeclineReason } from '../protocol/control.ts'
 import type { Interruption } from './types.ts'
