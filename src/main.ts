@@ -16,7 +16,7 @@ import {
   createFaultInjector,
   createStorageFault,
   type StorageFault,
-} from './lib/transfer/fault-injection.ts'
+} from './lib/transfer/testing/fault-injection.ts'
 import { loadDeviceCertificate } from './lib/storage/certificate.ts'
 import { createHistoryStore } from './lib/storage/history.ts'
 import { createResumeStore } from './lib/storage/resume.ts'

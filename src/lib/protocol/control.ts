@@ -407,3 +407,11 @@ export const createHello = (name: string, device: DeviceKind): HelloMessage => {
   }
   return { type: 'hello', version: protocolVersion, name: trimmed || 'Ferry', device }
 }
+
+/** Our `error` for a refusal: about `transfer` (which has then failed), or about one message. */
+export const createError = (error: ProtocolError, transfer?: string): ErrorMessage => ({
+  type: 'error',
+  ...(transfer === undefined ? {} : { transfer }),
+  code: error.code,
+  message: error.detail.slice(0, maxReasonChars),
+})

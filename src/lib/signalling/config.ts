@@ -24,7 +24,7 @@ export interface FerryConfig {
    * comes back when shown: a forgotten background tab stops announcing itself to public relays.
    */
   nearbyHiddenLeaveMs: number
-  /** Test-only fault injection (src/lib/transfer/fault-injection.ts); only a served config.json sets it. */
+  /** Test-only fault injection (src/lib/transfer/testing/fault-injection.ts); only a served config.json sets it. */
   testHooks: boolean
 }
 

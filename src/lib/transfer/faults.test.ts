@@ -15,7 +15,7 @@ import {
 } from '../protocol/limits.ts'
 import { createSha256Hasher } from './hashing.ts'
 import { createTransferManager } from './manager.ts'
-import { createMemoryChannelPair } from './memory-channel.ts'
+import { createMemoryChannelPair } from './testing/memory-channel.ts'
 import {
   createTestSink,
   nextTick,
@@ -23,7 +23,7 @@ import {
   sameBytes,
   until,
   type TestSink,
-} from './test-harness.ts'
+} from './testing/test-harness.ts'
 import type { TransferEvent, TransferSnapshot } from './types.ts'
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')

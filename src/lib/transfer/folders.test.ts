@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ControlMessage } from '../protocol/control.ts'
 import { newTransferId } from '../protocol/ids.ts'
-import { createHarness, isEnded, randomBytes, sameBytes } from './test-harness.ts'
+import { createHarness, isEnded, randomBytes, sameBytes } from './testing/test-harness.ts'
 import type { OutgoingFile } from './types.ts'
 
 const outgoing = (bytes: Uint8Array<ArrayBuffer>, name: string, path?: string): OutgoingFile => ({

@@ -21,3 +21,10 @@ export interface TransferHooks {
 export const runDetached = (work: Promise<void>, onError: (error: unknown) => void): void => {
   work.catch(onError)
 }
+
+/** An exception from a callback must not corrupt our state; rethrown where it is reported, not lost. */
+export const reportLater = (error: unknown): void => {
+  queueMicrotask(() => {
+    throw error
+  })
+}

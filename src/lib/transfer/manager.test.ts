@@ -21,8 +21,8 @@ import {
   sameBytes,
   type Harness,
   type HarnessOptions,
-} from './test-harness.ts'
-import { createMemoryChannelPair } from './memory-channel.ts'
+} from './testing/test-harness.ts'
+import { createMemoryChannelPair } from './testing/memory-channel.ts'
 import { newTransferId } from '../protocol/ids.ts'
 import type { OutgoingFile, TransferSnapshot } from './types.ts'
 

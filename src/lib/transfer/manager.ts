@@ -1,182 +1,40 @@
 /**
- * The transfer manager: one per app. It routes control messages and bulk frames from every peer
- * to the transfer they belong to, owns each transfer's state, and reports through deps.onEvent.
- * The byte-moving halves live in outgoing.ts and incoming.ts.
+ * The transfer manager: one per app. It owns the connected peers and every transfer's record
+ * (record.ts), takes each peer's bulk frames to the transfer they belong to, answers the control
+ * messages router.ts hands it, and reports through deps.onEvent. A transfer's state changes only
+ * through transition.ts; offers are built in offer.ts, resumes run in resume.ts, and the
+ * byte-moving halves live in outgoing.ts and incoming.ts.
  */
 import {
-  controlMessageBytes,
-  isPreviewData,
+  createError,
   parseControl,
   type ControlMessage,
-  type DeclineReason,
+  type OfferMessage,
 } from '../protocol/control.ts'
-import { ProtocolError, toProtocolError } from '../protocol/errors.ts'
+import { ProtocolError } from '../protocol/errors.ts'
 import { decodeFrame } from '../protocol/frame.ts'
-import {
-  maxControlMessageBytes,
-  maxEndedTransfersPerPeer,
-  maxPendingOffersInRoom,
-  maxPendingOffersPerPeer,
-  maxPreviewsPerOffer,
-  maxReasonChars,
-  progressIntervalMs,
-} from '../protocol/limits.ts'
-import { safeFileName, sanitizeRelativePath } from '../protocol/paths.ts'
-import { runDetached, type TransferHooks } from './hooks.ts'
+import { maxEndedTransfersPerPeer, progressIntervalMs } from '../protocol/limits.ts'
+import { reportLater, type TransferHooks } from './hooks.ts'
 import { createIncomingTransfer, type IncomingTransfer } from './incoming.ts'
-import { createOutgoingTransfer, type OutgoingTransfer } from './outgoing.ts'
+import { buildOffer, overPendingBound, type PendingOffers } from './offer.ts'
+import { createOutgoingTransfer } from './outgoing.ts'
+import { createRecord, progressRow, snapshot, type TransferRecord } from './record.ts'
+import { createResumer, restoredRecord } from './resume.ts'
+import { createControlRouter, type TransferMessage } from './router.ts'
+import { changeState, isOpen, type Ending } from './transition.ts'
 import type {
   FileProgress,
   Interruption,
   OfferedFile,
-  OfferPreview,
-  OutgoingFile,
   PeerPort,
   ResumeFileRecord,
-  ResumeRecord,
-  TransferDirection,
   TransferEvent,
   TransferManager,
   TransferManagerDeps,
-  TransferSnapshot,
-  TransferState,
 } from './types.ts'
-
-type Engine =
-  | { direction: 'send'; outgoing: OutgoingTransfer }
-  | { direction: 'receive'; incoming: IncomingTransfer }
-
-interface TransferRecord {
-  id: string
-  peerId: string
-  /** The peer device's stable identity, to find it again under a new peer id. */
-  peerKey: string
-  direction: TransferDirection
-  state: TransferState
-  files: FileProgress[]
-  folders: string[]
-  previews: OfferPreview[]
-  totalBytes: number
-  endedBy?: 'local' | 'remote'
-  errorCode?: string
-  declineReason?: DeclineReason
-  withdrawn?: true
-  startedAtMs: number
-  updatedAtMs: number
-  lastEventMs: number
-  engine: Engine
-  interruption?: Interruption
-  /** Receive side: what is kept durably for a reload (written to deps.resumeStore). */
-  resumeRecord?: ResumeRecord
-  /** A resume is being prepared (receiver) or waits for the old loop to stop (sender). */
-  resuming: boolean
-  /** Sender: the latest resume asked for while the old loop was stopping. */
-  resumeAt?: { file: number; offset: number }
-}
-
-interface Ending {
-  state: 'complete' | 'declined' | 'cancelled' | 'failed'
-  endedBy?: 'local' | 'remote'
-  errorCode?: string
-  declineReason?: DeclineReason
-}
-
-const isOpen = (transfer: TransferRecord): boolean =>
-  transfer.state === 'offered' ||
-  transfer.state === 'transferring' ||
-  transfer.state === 'interrupted'
 
 /** A device known by nothing better than its peer id (no certificate to show). */
 const peerIdKey = (peerId: string): string => `peer:${peerId}`
-
-const snapshot = (transfer: TransferRecord): TransferSnapshot => {
-  const files = transfer.files.map((file) => ({ ...file }))
-  return {
-    id: transfer.id,
-    peerId: transfer.peerId,
-    direction: transfer.direction,
-    state: transfer.state,
-    files,
-    ...(transfer.folders.length === 0 ? {} : { folders: [...transfer.folders] }),
-    ...(transfer.previews.length === 0 ? {} : { previews: transfer.previews }),
-    totalBytes: transfer.totalBytes,
-    bytesDone: files.reduce((sum, file) => sum + file.bytesDone, 0),
-    ...(transfer.engine.direction === 'send'
-      ? { bytesSent: transfer.engine.outgoing.sentBytes() }
-      : {}),
-    ...(transfer.state === 'interrupted' && transfer.interruption !== undefined
-      ? { interruption: transfer.interruption }
-      : {}),
-    ...(transfer.endedBy === undefined ? {} : { endedBy: transfer.endedBy }),
-    ...(transfer.errorCode === undefined ? {} : { errorCode: transfer.errorCode }),
-    ...(transfer.declineReason === undefined ? {} : { declineReason: transfer.declineReason }),
-    ...(transfer.withdrawn === undefined ? {} : { withdrawn: transfer.withdrawn }),
-    startedAtMs: transfer.startedAtMs,
-    updatedAtMs: transfer.updatedAtMs,
-  }
-}
-
-const progressRow = (file: OfferedFile): FileProgress => ({
-  index: file.index,
-  name: file.name,
-  ...(file.path === undefined ? {} : { path: file.path }),
-  size: file.size,
-  type: file.type,
-  bytesDone: 0,
-  verified: false,
-})
-
-/** 'a/b/c' → ['a', 'a/b']: the folders a path lies in. */
-const parentFolders = (path: string): string[] => {
-  const parents: string[] = []
-  for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
-    parents.push(path.slice(0, slash))
-  }
-  return parents
-}
-
-/**
- * The folders worth offering as empty: made safe, each once, and neither holding anything else
- * offered nor being a file's path (the receiver refuses a folder that is also a file).
- */
-const emptyFoldersToOffer = (
-  folders: readonly string[],
-  files: readonly OfferedFile[],
-): string[] => {
-  const safe = [...new Set(folders.flatMap((folder) => sanitizeRelativePath(folder) ?? []))]
-  const filePaths = files.map((file) => file.path ?? file.name)
-  const taken = new Set([...filePaths, ...[...filePaths, ...safe].flatMap(parentFolders)])
-  return safe.filter((folder) => !taken.has(folder))
-}
-
-/** The thumbnails worth offering: valid ones only (a bad one is left out), at most the limit. */
-const previewsToOffer = (files: readonly OutgoingFile[]): OfferPreview[] =>
-  files
-    .flatMap((file, index) =>
-      file.preview !== undefined && isPreviewData(file.preview)
-        ? [{ index, data: file.preview }]
-        : [],
-    )
-    .slice(0, maxPreviewsPerOffer)
-
-/** Our own file as the offer describes it, its name and path made safe (protocol/paths.ts). */
-const offeredFile = (file: OutgoingFile, index: number): OfferedFile => {
-  const path = file.path === undefined ? null : sanitizeRelativePath(file.path)
-  return {
-    index,
-    name: safeFileName(file.name),
-    ...(path === null ? {} : { path }),
-    size: file.blob.size,
-    type: file.type,
-  }
-}
-
-/** An exception from a callback must not corrupt our state; rethrown where it is reported, not lost. */
-const reportLater = (error: unknown): void => {
-  queueMicrotask(() => {
-    throw error
-  })
-}
 
 export const createTransferManager = (deps: TransferManagerDeps): TransferManager => {
   const peers = new Map<string, PeerPort>()
@@ -184,6 +42,9 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
   const peerKeys = new Map<string, string>()
   const transfers = new Map<string, TransferRecord>()
   let destroyed = false
+
+  /** A peer's device key, as addPeer was given it. */
+  const keyOf = (peerId: string): string => peerKeys.get(peerId) ?? peerIdKey(peerId)
 
   const emit = (event: TransferEvent): void => {
     if (destroyed) return
@@ -201,6 +62,10 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     emit({ type: 'transfer', transfer: snapshot(transfer) })
   }
 
+  /** A peer broke the protocol: the event says so (answering it is the caller's choice). */
+  const report = (peerId: string, error: ProtocolError): void =>
+    emit({ type: 'protocol-error', peerId, code: error.code, detail: error.detail })
+
   /** Best effort: a peer that cannot be reached any more is about to be removed anyway. */
   const sendTo = (peerId: string, message: ControlMessage): boolean => {
     const port = peers.get(peerId)
@@ -214,19 +79,10 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
   }
 
   const end = (transfer: TransferRecord, ending: Ending): boolean => {
-    if (!isOpen(transfer)) return false
-    transfer.state = ending.state
-    if (ending.endedBy !== undefined) transfer.endedBy = ending.endedBy
-    if (ending.errorCode !== undefined) transfer.errorCode = ending.errorCode
-    if (ending.declineReason !== undefined) transfer.declineReason = ending.declineReason
-    delete transfer.interruption
-    const { engine } = transfer
-    if (engine.direction === 'send') engine.outgoing.stop()
-    else engine.incoming.stop()
-    if (transfer.resumeRecord !== undefined) {
-      delete transfer.resumeRecord
-      void deps.resumeStore?.delete(transfer.id)
-    }
+    if (!changeState(transfer, ending)) return false
+    if (transfer.direction === 'send') transfer.outgoing.stop()
+    else transfer.incoming.stop()
+    resumer.forget(transfer)
     emitTransfer(transfer)
     pruneEnded(transfer.peerKey)
     return true
@@ -235,129 +91,24 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
   /** Keeps the newest maxEndedTransfersPerPeer ended transfers of a peer device. */
   const pruneEnded = (peerKey: string): void => {
     const ended = [...transfers.values()].filter(
-      (transfer) => transfer.peerKey === peerKey && !isOpen(transfer),
+      (transfer) => transfer.peerKey === peerKey && !isOpen(transfer.status),
     )
     // A Map iterates in insertion order: the oldest first.
     for (const transfer of ended.slice(0, -maxEndedTransfersPerPeer)) transfers.delete(transfer.id)
   }
 
-  /** A running transfer stops but is kept, to go on later (see resume below). */
-  const interrupt = (transfer: TransferRecord, interruption: Interruption): void => {
-    if (transfer.state !== 'transferring') return
-    transfer.state = 'interrupted'
-    transfer.interruption = interruption
-    if (transfer.engine.direction === 'send') transfer.engine.outgoing.stop()
+  /** A running transfer stops but is kept, to go on later (resume.ts). */
+  const interrupt = (transfer: TransferRecord, interruption: Interruption): boolean => {
+    if (!changeState(transfer, { type: 'interrupt', interruption })) return false
+    if (transfer.direction === 'send') transfer.outgoing.stop()
     emitTransfer(transfer)
+    return true
   }
-
-  const saveRecord = (transfer: TransferRecord): void => {
-    if (transfer.resumeRecord !== undefined) void deps.resumeStore?.put(transfer.resumeRecord)
-  }
-
-  /** Notes a file's durable progress in the transfer's resume record. */
-  const recordProgress = async (
-    transfer: TransferRecord,
-    progress: ResumeFileRecord,
-  ): Promise<void> => {
-    const record = transfer.resumeRecord
-    if (record === undefined || deps.resumeStore === undefined) return
-    record.progress = [...record.progress.filter((file) => file.index !== progress.index), progress]
-    await deps.resumeStore.put(record).catch(() => undefined)
-  }
-
-  /** A connected peer of this device, if any. */
-  const peerOfDevice = (peerKey: string): string | undefined => {
-    for (const [peerId, key] of peerKeys) if (key === peerKey && peers.has(peerId)) return peerId
-    return undefined
-  }
-
-  /**
-   * Receiver: once the sender's device is connected, finish what was received, ready the first
-   * unfinished file, and ask the sender to go on from there.
-   */
-  const tryResume = async (transfer: TransferRecord): Promise<void> => {
-    const { engine } = transfer
-    if (engine.direction !== 'receive' || transfer.resuming) return
-    if (transfer.state !== 'interrupted' || transfer.interruption !== 'peer-gone') return
-    const peerId = peerOfDevice(transfer.peerKey)
-    if (peerId === undefined) return
-    transfer.resuming = true
-    try {
-      const point = await engine.incoming.resumePoint()
-      if (transfer.state !== 'interrupted' || transfer.interruption !== 'peer-gone') return
-      if (!peers.has(peerId)) return // gone again: the next meeting tries again
-      transfer.peerId = peerId
-      transfer.state = 'transferring'
-      delete transfer.interruption
-      emitTransfer(transfer)
-      // The verdicts first: the sender may have missed them, and takes them while interrupted.
-      for (const { file, sha256 } of point.verified) {
-        sendTo(peerId, { type: 'done', transfer: transfer.id, file, sha256 })
-      }
-      if (point.next === null) {
-        end(transfer, { state: 'complete' })
-        return
-      }
-      const { file, offset } = point.next
-      sendTo(peerId, { type: 'resume', transfer: transfer.id, file, offset })
-    } catch (error) {
-      fail(transfer, toProtocolError(error, 'write-failed'))
-    } finally {
-      transfer.resuming = false
-    }
-  }
-
-  /** Sender: the receiver's `resume`, checked; goes on once the old sending loop has stopped. */
-  const onResume = (
-    peerId: string,
-    transfer: TransferRecord,
-    file: number,
-    offset: number,
-  ): void => {
-    const { engine } = transfer
-    if (engine.direction !== 'send' || transfer.state === 'offered') {
-      refuse(peerId, new ProtocolError('bad-state', `resume while ${transfer.state}`))
-      return
-    }
-    const error = engine.outgoing.checkResume(file, offset)
-    if (error) {
-      transfer.peerId = peerId
-      refuse(peerId, error, transfer)
-      return
-    }
-    // The receiver saw a break this side has not noticed yet (say, it reloaded).
-    interrupt(transfer, 'peer-gone')
-    transfer.peerId = peerId
-    transfer.resumeAt = { file, offset }
-    if (transfer.resuming) return
-    transfer.resuming = true
-    runDetached(
-      engine.outgoing.stopped().then(() => {
-        transfer.resuming = false
-        const at = transfer.resumeAt
-        const port = peers.get(transfer.peerId)
-        delete transfer.resumeAt
-        if (transfer.state !== 'interrupted' || at === undefined || port === undefined) return
-        transfer.state = 'transferring'
-        delete transfer.interruption
-        emitTransfer(transfer)
-        engine.outgoing.resume(at.file, at.offset, port.bulk)
-      }),
-      reportLater,
-    )
-  }
-
-  const errorMessage = (error: ProtocolError, transfer?: string): ControlMessage => ({
-    type: 'error',
-    ...(transfer === undefined ? {} : { transfer }),
-    code: error.code,
-    message: error.detail.slice(0, maxReasonChars),
-  })
 
   /** This side fails the transfer and tells the peer why. */
   const fail = (transfer: TransferRecord, error: ProtocolError): void => {
-    if (end(transfer, { state: 'failed', endedBy: 'local', errorCode: error.code })) {
-      sendTo(transfer.peerId, errorMessage(error, transfer.id))
+    if (end(transfer, { type: 'fail', endedBy: 'local', errorCode: error.code })) {
+      sendTo(transfer.peerId, createError(error, transfer.id))
     }
   }
 
@@ -366,13 +117,27 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
    * transfer fails (its stream can no longer be trusted); without, only the message is refused.
    */
   const refuse = (peerId: string, error: ProtocolError, transfer?: TransferRecord): void => {
-    emit({ type: 'protocol-error', peerId, code: error.code, detail: error.detail })
-    if (transfer !== undefined && isOpen(transfer)) fail(transfer, error)
-    else sendTo(peerId, errorMessage(error))
+    report(peerId, error)
+    if (transfer !== undefined && isOpen(transfer.status)) fail(transfer, error)
+    else sendTo(peerId, createError(error))
   }
 
+  const resumer = createResumer({
+    store: deps.resumeStore,
+    transfers,
+    peers,
+    peerKeys,
+    emitTransfer,
+    sendTo,
+    report,
+    end,
+    fail,
+    refuse,
+    interrupt,
+  })
+
   const hooksFor = (transfer: () => TransferRecord): TransferHooks => ({
-    isActive: () => transfer().state === 'transferring',
+    isActive: () => transfer().status.state === 'transferring',
     send(message) {
       sendTo(transfer().peerId, message)
     },
@@ -384,12 +149,12 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     },
     fileEnded() {
       const record = transfer()
-      if (record.state === 'transferring' && !record.files.every((file) => file.verified)) {
+      if (record.status.state === 'transferring' && !record.files.every((file) => file.verified)) {
         emitTransfer(record)
       }
     },
     completed() {
-      end(transfer(), { state: 'complete' })
+      end(transfer(), { type: 'complete' })
     },
     failed(error) {
       fail(transfer(), error)
@@ -406,25 +171,25 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
   const endPeerTransfers = (peerId: string): void => {
     for (const transfer of transfers.values()) {
       if (transfer.peerId !== peerId) continue
-      if (transfer.state === 'offered') {
-        end(transfer, { state: 'failed', endedBy: 'remote', errorCode: 'peer-gone' })
+      if (transfer.status.state === 'offered') {
+        end(transfer, { type: 'fail', endedBy: 'remote', errorCode: 'peer-gone' })
       } else {
         interrupt(transfer, 'peer-gone')
       }
     }
   }
 
-  /** Incoming offers waiting for an answer: of this peer, and of everyone. */
-  const pendingOffers = (peerId: string): { peer: number; room: number } => {
+  const pendingOffers = (peerId: string): PendingOffers => {
     const pending = { peer: 0, room: 0 }
     for (const transfer of transfers.values()) {
-      if (transfer.direction === 'receive' && transfer.state === 'offered') {
+      if (transfer.direction === 'receive' && transfer.status.state === 'offered') {
         pending.room++
         if (transfer.peerId === peerId) pending.peer++
       }
     }
     return pending
   }
+
   const incomingFor = (
     record: () => TransferRecord,
     id: string,
@@ -444,213 +209,115 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
               deps.reopenSink?.(id, file, offset) ?? Promise.resolve(null),
           }),
       createHasher: (state) => deps.createHasher(state),
-      record: (progress) => recordProgress(record(), progress),
+      record: (progress) => resumer.note(record(), progress),
       ...(restored === undefined ? {} : { restored }),
       onStorageFull: () => {
         const transfer = record()
-        if (transfer.state !== 'transferring') return
-        interrupt(transfer, 'storage-full')
+        if (!interrupt(transfer, 'storage-full')) return
         sendTo(transfer.peerId, { type: 'pause', transfer: transfer.id, reason: 'storage-full' })
       },
       hooks: hooksFor(record),
     })
 
-  const receiveOffer = (
-    peerId: string,
-    id: string,
-    offered: OfferedFile[],
-    folders: string[],
-    previews: OfferPreview[],
-  ): void => {
+  const receiveOffer = (peerId: string, offer: OfferMessage): void => {
+    const id = offer.transfer
     if (transfers.has(id)) {
       refuse(peerId, new ProtocolError('bad-state', `transfer ${id} exists already`))
       return
     }
-    const pending = pendingOffers(peerId)
-    if (pending.peer >= maxPendingOffersPerPeer || pending.room >= maxPendingOffersInRoom) {
-      emit({
-        type: 'protocol-error',
-        peerId,
-        code: 'rate-limited',
-        detail:
-          pending.peer >= maxPendingOffersPerPeer
-            ? `over ${maxPendingOffersPerPeer} offers waiting for an answer`
-            : `over ${maxPendingOffersInRoom} offers of all devices waiting for an answer`,
-      })
+    const busy = overPendingBound(pendingOffers(peerId))
+    if (busy !== null) {
+      report(peerId, busy)
       sendTo(peerId, { type: 'decline', transfer: id, reason: 'busy' })
       return
     }
     const now = deps.nowMs()
-    const files = offered.map(progressRow)
-    const record: TransferRecord = {
-      id,
-      peerId,
-      peerKey: peerKeys.get(peerId) ?? peerIdKey(peerId),
-      direction: 'receive',
-      state: 'offered',
-      files,
-      folders,
-      previews,
-      totalBytes: files.reduce((sum, file) => sum + file.size, 0),
-      startedAtMs: now,
-      updatedAtMs: now,
-      lastEventMs: now,
-      resuming: false,
-      engine: {
-        direction: 'receive',
-        incoming: incomingFor(() => record, id, offered, files),
+    const files = offer.files.map(progressRow)
+    const record = createRecord(
+      {
+        id,
+        peerId,
+        peerKey: keyOf(peerId),
+        status: { state: 'offered' },
+        files,
+        folders: offer.folders ?? [],
+        previews: offer.previews ?? [],
+        startedAtMs: now,
       },
-    }
+      now,
+      (record) => ({
+        direction: 'receive',
+        incoming: incomingFor(record, id, offer.files, files),
+      }),
+    )
     transfers.set(id, record)
     emitTransfer(record)
   }
 
-  /** Routes one valid message about an existing transfer. */
+  /** Answers one message about an open transfer of the peer; false where it is misplaced. */
   const onTransferMessage = (
     peerId: string,
-    message: Exclude<ControlMessage, { type: 'hello' | 'text' | 'offer' | 'error' }>,
-  ): void => {
-    const transfer = find(peerId, message.transfer)
-    if (transfer === undefined) {
-      // A cancel may cross a dismiss or our own cancel; nothing to say to it.
-      if (message.type !== 'cancel') {
-        refuse(
-          peerId,
-          new ProtocolError('unknown-transfer', `${message.type} for ${message.transfer}`),
-        )
-      }
-      return
-    }
-    // Messages in flight when a transfer ended are expected; they change nothing.
-    if (!isOpen(transfer)) return
-    const { engine } = transfer
-    // So are acks, digests and pauses in flight when it was interrupted: a resume starts afresh.
-    // Only the receiver's verdicts on whole files stand (it repeats them before resuming).
-    const verdict = message.type === 'done' && engine.direction === 'send'
-    if (transfer.state === 'interrupted' && message.type !== 'cancel' && !verdict) return
-    const misplaced = (): void =>
-      refuse(
-        peerId,
-        new ProtocolError(
-          'bad-state',
-          `${message.type} while ${transfer.state} (${transfer.direction})`,
-        ),
-      )
-
+    transfer: TransferRecord,
+    message: TransferMessage,
+  ): boolean => {
     switch (message.type) {
       case 'accept':
-        if (engine.direction !== 'send' || transfer.state !== 'offered') return misplaced()
-        transfer.state = 'transferring'
+        if (transfer.direction !== 'send' || !changeState(transfer, { type: 'accept' }))
+          return false
         emitTransfer(transfer)
-        engine.outgoing.start()
-        return
+        transfer.outgoing.start()
+        return true
       case 'decline':
-        if (engine.direction !== 'send' || transfer.state !== 'offered') return misplaced()
-        end(transfer, {
-          state: 'declined',
-          endedBy: 'remote',
-          errorCode: 'declined',
-          declineReason: message.reason,
-        })
-        return
+        return (
+          transfer.direction === 'send' &&
+          end(transfer, { type: 'decline', endedBy: 'remote', declineReason: message.reason })
+        )
       case 'cancel':
-        if (engine.direction === 'receive' && transfer.state === 'offered') {
-          // Withdrawn before anyone answered: reported once, then not kept (see withdrawn).
-          transfer.withdrawn = true
-          end(transfer, { state: 'cancelled', endedBy: 'remote', errorCode: 'cancelled' })
+        // Withdrawn before anyone answered: reported once, then not kept (see withdrawn).
+        if (transfer.direction === 'receive' && end(transfer, { type: 'withdraw' })) {
           transfers.delete(transfer.id)
-          return
+        } else {
+          end(transfer, { type: 'cancel', endedBy: 'remote' })
         }
-        end(transfer, { state: 'cancelled', endedBy: 'remote', errorCode: 'cancelled' })
-        return
+        return true
       case 'ack': {
-        if (engine.direction !== 'send' || transfer.state !== 'transferring') return misplaced()
-        const error = engine.outgoing.onAck(message.file, message.offset)
+        if (transfer.direction !== 'send' || transfer.status.state !== 'transferring') return false
+        const error = transfer.outgoing.onAck(message.file, message.offset)
         if (error) refuse(peerId, error, transfer)
-        return
+        return true
       }
       case 'done': {
-        if (transfer.state === 'offered') return misplaced()
+        if (transfer.status.state === 'offered') return false
         const error =
-          engine.direction === 'send'
-            ? engine.outgoing.onReceiverDone(message.file, message.sha256)
-            : engine.incoming.onSenderDone(message.file, message.sha256)
+          transfer.direction === 'send'
+            ? transfer.outgoing.onReceiverDone(message.file, message.sha256)
+            : transfer.incoming.onSenderDone(message.file, message.sha256)
         if (error) refuse(peerId, error, transfer)
-        return
+        return true
       }
       case 'pause':
-        if (engine.direction !== 'send' || transfer.state !== 'transferring') return misplaced()
-        interrupt(transfer, message.reason)
-        return
-      case 'resume':
-        // Handled before: a resume may come from the same device under a new peer id.
-        return
+        return transfer.direction === 'send' && interrupt(transfer, message.reason)
     }
   }
 
-  /** A `resume` for one of our transfers with this device, whatever peer id it had. */
-  const onResumeMessage = (
-    peerId: string,
-    message: Extract<ControlMessage, { type: 'resume' }>,
-  ): void => {
-    const transfer = transfers.get(message.transfer)
-    const key = peerKeys.get(peerId)
-    const ours =
-      transfer !== undefined &&
-      (transfer.peerId === peerId || (key !== undefined && transfer.peerKey === key))
-    if (!ours || transfer === undefined) {
-      // The receiver waits for a sender that no longer has it (say, the sender's page reloaded).
-      const error = new ProtocolError('unknown-transfer', `resume of ${message.transfer}`)
-      emit({ type: 'protocol-error', peerId, code: error.code, detail: error.detail })
-      sendTo(peerId, errorMessage(error, message.transfer))
-      return
-    }
-    if (!isOpen(transfer)) {
-      sendTo(
-        peerId,
-        errorMessage(new ProtocolError('bad-state', 'that transfer has ended'), transfer.id),
-      )
-      return
-    }
-    onResume(peerId, transfer, message.file, message.offset)
-  }
-
-  const onControl = (peerId: string, message: ControlMessage): void => {
-    switch (message.type) {
-      case 'hello':
-        emit({ type: 'hello', peerId, hello: { name: message.name, device: message.device } })
-        return
-      case 'text':
-        emit({
-          type: 'text',
-          text: { id: message.id, peerId, text: message.text, receivedAtMs: deps.nowMs() },
-        })
-        return
-      case 'offer':
-        receiveOffer(
-          peerId,
-          message.transfer,
-          message.files,
-          message.folders ?? [],
-          message.previews ?? [],
-        )
-        return
-      case 'resume':
-        onResumeMessage(peerId, message)
-        return
-      case 'error': {
-        // Without a transfer an error is only informative; it is never answered either way.
-        if (message.transfer === undefined) return
-        const transfer = find(peerId, message.transfer)
-        if (transfer !== undefined) {
-          end(transfer, { state: 'failed', endedBy: 'remote', errorCode: message.code })
-        }
-        return
-      }
-      default:
-        onTransferMessage(peerId, message)
-    }
-  }
+  const handleControl = createControlRouter({
+    isPeer: (peerId) => peers.has(peerId),
+    find,
+    exists: (transferId) => transfers.has(transferId),
+    report,
+    sendTo,
+    handlers: {
+      hello: (peerId, { name, device }) => emit({ type: 'hello', peerId, hello: { name, device } }),
+      text: (peerId, { id, text }) =>
+        emit({ type: 'text', text: { id, peerId, text, receivedAtMs: deps.nowMs() } }),
+      offer: receiveOffer,
+      resume: (peerId, message) => resumer.onResume(peerId, message),
+      error: (transfer, { code }) => {
+        end(transfer, { type: 'fail', endedBy: 'remote', errorCode: code })
+      },
+      transfer: onTransferMessage,
+    },
+  })
 
   const onFrameBytes = (peerId: string, bytes: Uint8Array): void => {
     const decoded = decodeFrame(bytes)
@@ -666,17 +333,17 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       refuse(peerId, new ProtocolError('unknown-transfer', `frame for ${frame.transferId}`))
       return
     }
-    if (transfer.engine.direction !== 'receive') {
+    if (transfer.direction !== 'receive') {
       refuse(peerId, new ProtocolError('bad-state', `frame for our own outgoing ${transfer.id}`))
       return
     }
-    if (transfer.state === 'offered') {
+    if (transfer.status.state === 'offered') {
       refuse(peerId, new ProtocolError('bad-state', 'frame before accept'), transfer)
       return
     }
     // Frames in flight when the transfer ended are dropped quietly.
-    if (transfer.state !== 'transferring') return
-    const error = transfer.engine.incoming.onFrame(frame)
+    if (transfer.status.state !== 'transferring') return
+    const error = transfer.incoming.onFrame(frame)
     if (error) refuse(peerId, error, transfer)
   }
 
@@ -718,48 +385,16 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       port.bulk.onClose = guarded(() => {
         if (peers.get(peerId) === port) endPeerTransfers(peerId)
       })
-      // The device is back under this id: its interrupted transfers with us go on.
-      for (const transfer of transfers.values()) {
-        if (transfer.peerKey !== key || transfer.state !== 'interrupted') continue
-        transfer.peerId = peerId
-        if (transfer.direction === 'receive') void tryResume(transfer)
-      }
+      resumer.deviceBack(peerId, key)
     },
 
     restore(records) {
       if (destroyed) return
       for (const saved of records) {
         if (transfers.has(saved.transferId)) continue
-        const now = deps.nowMs()
-        const files = saved.files.map(progressRow)
-        for (const noted of saved.progress) {
-          const row = files[noted.index]
-          if (row) row.bytesDone = Math.min(noted.offsetBytes, row.size)
-        }
-        const record: TransferRecord = {
-          id: saved.transferId,
-          peerId: '',
-          peerKey: saved.peerKey,
-          direction: 'receive',
-          state: 'interrupted',
-          interruption: 'restored',
-          files,
-          folders: [...saved.folders],
-          // Previews are only for deciding on an offer; a restored transfer was accepted already.
-          previews: [],
-          totalBytes: files.reduce((sum, file) => sum + file.size, 0),
-          startedAtMs: saved.startedAtMs,
-          updatedAtMs: now,
-          lastEventMs: now,
-          resuming: false,
-          resumeRecord: { ...saved, progress: [...saved.progress] },
-          engine: {
-            direction: 'receive',
-            incoming: incomingFor(() => record, saved.transferId, saved.files, files, [
-              ...saved.progress,
-            ]),
-          },
-        }
+        const record = restoredRecord(saved, deps.nowMs(), (record, files) =>
+          incomingFor(record, saved.transferId, saved.files, files, [...saved.progress]),
+        )
         transfers.set(record.id, record)
         emitTransfer(record)
       }
@@ -767,43 +402,13 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
 
     resume(transferId) {
       const transfer = transfers.get(transferId)
-      if (transfer?.direction !== 'receive' || transfer.state !== 'interrupted') return
-      if (transfer.interruption === 'peer-gone') return
-      // Waiting for the sender now; at once if it is connected.
-      transfer.interruption = 'peer-gone'
-      emitTransfer(transfer)
-      void tryResume(transfer)
+      if (transfer !== undefined) resumer.retry(transfer)
     },
 
     removePeer: guarded(removePeer),
 
     handleControl: guarded((peerId: string, raw: unknown) => {
-      if (destroyed) return
-      if (!peers.has(peerId)) {
-        emit({
-          type: 'protocol-error',
-          peerId,
-          code: 'bad-state',
-          detail: 'control message from a peer that was never added',
-        })
-        return
-      }
-      const parsed = parseControl(raw)
-      if (parsed.ok) {
-        onControl(peerId, parsed.message)
-        return
-      }
-      const { error } = parsed
-      emit({ type: 'protocol-error', peerId, code: error.code, detail: error.detail })
-      // Never answer an error: two peers could otherwise argue forever.
-      if (parsed.type === 'error') return
-      const offered = parsed.type === 'offer' ? parsed.transfer : undefined
-      if (offered !== undefined && !transfers.has(offered)) {
-        const reason = error.code === 'too-large' ? 'too-large' : 'invalid'
-        sendTo(peerId, { type: 'decline', transfer: offered, reason })
-        return
-      }
-      sendTo(peerId, errorMessage(error))
+      if (!destroyed) handleControl(peerId, raw)
     }),
 
     sendFiles(peerId, outgoingFiles, chosenFolders = []) {
@@ -812,42 +417,22 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
         throw new ProtocolError('peer-gone', `no connected peer ${peerId}`)
       }
       const id = deps.newId()
-      const offered = outgoingFiles.map(offeredFile)
-      const folders = emptyFoldersToOffer(chosenFolders, offered)
-      const previews = previewsToOffer(outgoingFiles)
-      const offer: ControlMessage = {
-        type: 'offer',
-        transfer: id,
-        files: offered,
-        ...(folders.length === 0 ? {} : { folders }),
-        ...(previews.length === 0 ? {} : { previews }),
-      }
-      const checked = parseControl(offer)
-      if (!checked.ok) throw checked.error
-      const offerBytes = controlMessageBytes(offer)
-      if (offerBytes > maxControlMessageBytes) {
-        throw new ProtocolError(
-          'too-large',
-          `offer of ${offerBytes} bytes, at most ${maxControlMessageBytes}`,
-        )
-      }
+      const offer = buildOffer(id, outgoingFiles, chosenFolders)
       const now = deps.nowMs()
-      const files = offered.map(progressRow)
-      const record: TransferRecord = {
-        id,
-        peerId,
-        peerKey: peerKeys.get(peerId) ?? peerIdKey(peerId),
-        resuming: false,
-        direction: 'send',
-        state: 'offered',
-        files,
-        folders,
-        previews,
-        totalBytes: files.reduce((sum, file) => sum + file.size, 0),
-        startedAtMs: now,
-        updatedAtMs: now,
-        lastEventMs: now,
-        engine: {
+      const files = offer.files.map(progressRow)
+      const record = createRecord(
+        {
+          id,
+          peerId,
+          peerKey: keyOf(peerId),
+          status: { state: 'offered' },
+          files,
+          folders: offer.folders,
+          previews: offer.previews,
+          startedAtMs: now,
+        },
+        now,
+        (record) => ({
           direction: 'send',
           outgoing: createOutgoingTransfer({
             transferId: id,
@@ -855,14 +440,14 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
             progress: files,
             bulk: port.bulk,
             createHasher: () => deps.createHasher(),
-            hooks: hooksFor(() => record),
+            hooks: hooksFor(record),
           }),
-        },
-      }
+        }),
+      )
       transfers.set(id, record)
       emitTransfer(record)
-      if (!sendTo(peerId, offer)) {
-        end(record, { state: 'failed', endedBy: 'local', errorCode: 'peer-gone' })
+      if (!sendTo(peerId, offer.message)) {
+        end(record, { type: 'fail', endedBy: 'local', errorCode: 'peer-gone' })
       }
       return id
     },
@@ -879,52 +464,33 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
 
     accept(transferId) {
       const transfer = transfers.get(transferId)
-      if (transfer?.direction !== 'receive' || transfer.state !== 'offered') return
-      transfer.state = 'transferring'
-      transfer.resumeRecord = {
-        transferId,
-        peerKey: transfer.peerKey,
-        files: transfer.files.map(({ index, name, path, size, type }) => ({
-          index,
-          name,
-          ...(path === undefined ? {} : { path }),
-          size,
-          type,
-        })),
-        folders: [...transfer.folders],
-        progress: [],
-        startedAtMs: transfer.startedAtMs,
-      }
-      saveRecord(transfer)
+      if (transfer?.direction !== 'receive') return
+      if (!changeState(transfer, { type: 'accept' })) return
+      resumer.keep(transfer)
       emitTransfer(transfer)
       if (!sendTo(transfer.peerId, { type: 'accept', transfer: transferId })) {
-        end(transfer, { state: 'failed', endedBy: 'local', errorCode: 'peer-gone' })
+        end(transfer, { type: 'fail', endedBy: 'local', errorCode: 'peer-gone' })
       }
     },
 
     decline(transferId, reason = 'user') {
       const transfer = transfers.get(transferId)
-      if (transfer?.direction !== 'receive' || transfer.state !== 'offered') return
-      end(transfer, {
-        state: 'declined',
-        endedBy: 'local',
-        errorCode: 'declined',
-        declineReason: reason,
-      })
+      if (transfer?.direction !== 'receive') return
+      if (!end(transfer, { type: 'decline', endedBy: 'local', declineReason: reason })) return
       sendTo(transfer.peerId, { type: 'decline', transfer: transferId, reason })
     },
 
     cancel(transferId) {
       const transfer = transfers.get(transferId)
       if (transfer === undefined) return
-      if (end(transfer, { state: 'cancelled', endedBy: 'local', errorCode: 'cancelled' })) {
+      if (end(transfer, { type: 'cancel', endedBy: 'local' })) {
         sendTo(transfer.peerId, { type: 'cancel', transfer: transferId })
       }
     },
 
     dismiss(transferId) {
       const transfer = transfers.get(transferId)
-      if (transfer !== undefined && !isOpen(transfer)) transfers.delete(transferId)
+      if (transfer !== undefined && !isOpen(transfer.status)) transfers.delete(transferId)
     },
 
     destroy() {
@@ -932,7 +498,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
       // No events from here on: whoever destroys us is tearing down its listeners too.
       destroyed = true
       for (const transfer of transfers.values()) {
-        if (end(transfer, { state: 'cancelled', endedBy: 'local', errorCode: 'cancelled' })) {
+        if (end(transfer, { type: 'cancel', endedBy: 'local' })) {
           sendTo(transfer.peerId, { type: 'cancel', transfer: transfer.id })
         }
       }

@@ -5,7 +5,7 @@ import {
   createFakeFileSystem,
   type FakeFileSystem,
   type FakeFileSystemOptions,
-} from './fake-file-system.ts'
+} from './testing/fake-file-system.ts'
 import { createMemorySink } from './memory-sink.ts'
 import {
   createOpfsSink,
@@ -16,7 +16,7 @@ import {
   transferablePart,
   type OpfsWorkerClient,
 } from './opfs-sink.ts'
-import { randomBytes, sameBytes } from './test-harness.ts'
+import { randomBytes, sameBytes } from './testing/test-harness.ts'
 import type { Sink } from './types.ts'
 
 const path = 'ferry-incoming/t/0'

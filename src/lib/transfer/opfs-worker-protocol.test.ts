@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createFakeFileSystem, type FakeFileSystemOptions } from './fake-file-system.ts'
+import { createFakeFileSystem, type FakeFileSystemOptions } from './testing/fake-file-system.ts'
 import {
   createOpfsWorkerHost,
   createOpfsWorkerState,
@@ -8,7 +8,7 @@ import {
   type OpfsWorkerCommand,
   type OpfsWorkerReply,
 } from './opfs-worker-protocol.ts'
-import { randomBytes, until } from './test-harness.ts'
+import { randomBytes, until } from './testing/test-harness.ts'
 
 const setUp = (options: FakeFileSystemOptions = {}) => {
   const fs = createFakeFileSystem(options)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { openFileSource, type FileSource } from './outgoing.ts'
-import { randomBytes } from './test-harness.ts'
+import { randomBytes } from './testing/test-harness.ts'
 
 /** A Blob whose stream is not a byte stream, yielding uneven chunks (as some browsers' do). */
 const chunkedBlob = (bytes: Uint8Array, chunkSizes: number[], failAfter?: number): Blob => {

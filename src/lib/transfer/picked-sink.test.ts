@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createFakeFileSystem, type FakeFileHandle } from './fake-file-system.ts'
+import { createFakeFileSystem, type FakeFileHandle } from './testing/fake-file-system.ts'
 import {
   canPickDestination,
   createPickedFileSink,
@@ -7,7 +7,7 @@ import {
   pickDestination,
   type PickerApi,
 } from './picked-sink.ts'
-import { randomBytes, sameBytes } from './test-harness.ts'
+import { randomBytes, sameBytes } from './testing/test-harness.ts'
 
 describe('picked folder sink', () => {
   it('writes each file at its safe path, creating folders', async () => {

@@ -9,7 +9,7 @@ import { newTransferId } from '../protocol/ids.ts'
 import { windowBytes } from '../protocol/limits.ts'
 import { createSha256Hasher } from './hashing.ts'
 import { createTransferManager } from './manager.ts'
-import { createMemoryChannelPair, type MemoryChannelPair } from './memory-channel.ts'
+import { createMemoryChannelPair, type MemoryChannelPair } from './testing/memory-channel.ts'
 import {
   createHarness,
   createMemoryResumeStore,
@@ -18,7 +18,7 @@ import {
   sameBytes,
   until,
   type Harness,
-} from './test-harness.ts'
+} from './testing/test-harness.ts'
 import type {
   OfferedFile,
   OutgoingFile,

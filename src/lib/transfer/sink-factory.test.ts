@@ -8,13 +8,13 @@ import {
   createFakeLocks,
   type FakeFileSystem,
   type FakeFileSystemOptions,
-} from './fake-file-system.ts'
+} from './testing/fake-file-system.ts'
 import { createSha256Hasher } from './hashing.ts'
 import { createTransferManager } from './manager.ts'
-import { createMemoryChannelPair } from './memory-channel.ts'
+import { createMemoryChannelPair } from './testing/memory-channel.ts'
 import { createMemorySink } from './memory-sink.ts'
 import { createSinkFactory, type LocksLike, type SinkFactoryDeps } from './sink-factory.ts'
-import { randomBytes, sameBytes, until } from './test-harness.ts'
+import { randomBytes, sameBytes, until } from './testing/test-harness.ts'
 import type {
   ControlMessage,
   TransferEvent,

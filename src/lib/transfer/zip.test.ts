@@ -1,6 +1,6 @@
 import { unzipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
-import { randomBytes } from './test-harness.ts'
+import { randomBytes } from './testing/test-harness.ts'
 import type { FileProgress } from './types.ts'
 import {
   createZipStream,

@@ -11,10 +11,10 @@ import type {
   FileHandleLike,
   SyncAccessHandleLike,
   WritableLike,
-} from './disk-sink.ts'
-import { createOpfsWorkerHost, type OpfsWorkerRequest } from './opfs-worker-protocol.ts'
-import { createOpfsWorkerClient, type OpfsWorkerClient } from './opfs-sink.ts'
-import type { LocksLike } from './sink-factory.ts'
+} from '../disk-sink.ts'
+import { createOpfsWorkerHost, type OpfsWorkerRequest } from '../opfs-worker-protocol.ts'
+import { createOpfsWorkerClient, type OpfsWorkerClient } from '../opfs-sink.ts'
+import type { LocksLike } from '../sink-factory.ts'
 
 export interface FakeFileSystemOptions {
   /** FileSystemFileHandle.createSyncAccessHandle (as in a worker). Default true. */

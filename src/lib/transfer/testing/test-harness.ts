@@ -2,16 +2,16 @@
  * Test-only wiring (Node): two managers, Alice and Bob, joined by an in-memory bulk channel pair
  * and a control path that serialises messages to JSON, as the real one does.
  */
-import type { ControlMessage } from '../protocol/control.ts'
-import { newTransferId } from '../protocol/ids.ts'
-import { createSha256Hasher } from './hashing.ts'
-import { createTransferManager } from './manager.ts'
+import type { ControlMessage } from '../../protocol/control.ts'
+import { newTransferId } from '../../protocol/ids.ts'
+import { createSha256Hasher } from '../hashing.ts'
+import { createTransferManager } from '../manager.ts'
 import {
   createMemoryChannelPair,
   type MemoryChannelOptions,
   type MemoryChannelPair,
 } from './memory-channel.ts'
-import { createMemorySink } from './memory-sink.ts'
+import { createMemorySink } from '../memory-sink.ts'
 import type {
   ResumeRecord,
   ResumeStore,
@@ -20,7 +20,7 @@ import type {
   TransferManager,
   TransferManagerDeps,
   TransferSnapshot,
-} from './types.ts'
+} from '../types.ts'
 
 export type Side = 'alice' | 'bob'
 

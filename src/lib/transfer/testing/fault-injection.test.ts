@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { encodeFrame } from '../protocol/frame.ts'
-import { frameHeaderBytes } from '../protocol/limits.ts'
-import { newTransferId } from '../protocol/ids.ts'
+import { encodeFrame } from '../../protocol/frame.ts'
+import { frameHeaderBytes } from '../../protocol/limits.ts'
+import { newTransferId } from '../../protocol/ids.ts'
 import { createFaultInjector } from './fault-injection.ts'
-import type { BulkChannel } from './types.ts'
+import type { BulkChannel } from '../types.ts'
 
 const recordingChannel = () => {
   const sent: Uint8Array[] = []

@@ -3,8 +3,8 @@
  * (`testHooks: true` in config.json; never from a link). It lets a test prove that damage in
  * flight is caught by the end-to-end hash, through the app's real path.
  */
-import { frameHeaderBytes } from '../protocol/limits.ts'
-import type { BulkChannel, Sink } from './types.ts'
+import { frameHeaderBytes } from '../../protocol/limits.ts'
+import type { BulkChannel, Sink } from '../types.ts'
 
 export interface FaultInjector {
   /** Flip one payload byte of the next data frame sent on any channel. */

@@ -3,7 +3,7 @@
  * simulated link drains a few bytes per tick, so bufferedBytes() and waitForDrain() behave like a
  * data channel's bufferedAmount and bufferedamountlow: a sender that ignores them grows the queue.
  */
-import type { BulkChannel } from './types.ts'
+import type { BulkChannel } from '../types.ts'
 
 export interface MemoryChannelOptions {
   /** Runs a function later, e.g. setImmediate in Node tests; each call is one tick of the link. */
