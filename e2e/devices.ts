@@ -235,8 +235,11 @@ export class FirefoxTestDevice implements TestDevice {
   transferText(direction: Direction): Promise<string> {
     return this.device.text(transferSelector(direction))
   }
-  progress(direction: Direction): Promise<number> {
-    return this.device.page.$eval(`${transferSelector(direction)} progress`, (bar) => bar.value)
+  async progress(direction: Direction): Promise<number> {
+    // Waits for the card as Playwright's locator does: right after Accept it may not be drawn yet,
+    // and a throw here would end an expect.poll at once instead of polling again.
+    const bar = await this.device.visible(`${transferSelector(direction)} progress`)
+    return bar.evaluate((element) => (element as HTMLProgressElement).value)
   }
   async cancel(direction: Direction): Promise<void> {
     await this.device.click(transferSelector(direction), 'Cancel')

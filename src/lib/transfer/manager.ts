@@ -40,6 +40,8 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
   const peers = new Map<string, PeerPort>()
   /** Each connected peer's device key (addPeer's deviceKey). */
   const peerKeys = new Map<string, string>()
+  /** Connected peers that said hello on their current connection (see ResumeDeps.greeted). */
+  const greeted = new Set<string>()
   const transfers = new Map<string, TransferRecord>()
   let destroyed = false
 
@@ -127,6 +129,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     transfers,
     peers,
     peerKeys,
+    greeted,
     emitTransfer,
     sendTo,
     report,
@@ -307,7 +310,11 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     report,
     sendTo,
     handlers: {
-      hello: (peerId, { name, device }) => emit({ type: 'hello', peerId, hello: { name, device } }),
+      hello: (peerId, { name, device }) => {
+        greeted.add(peerId)
+        emit({ type: 'hello', peerId, hello: { name, device } })
+        resumer.greeted(peerId, keyOf(peerId))
+      },
       text: (peerId, { id, text }) =>
         emit({ type: 'text', text: { id, peerId, text, receivedAtMs: deps.nowMs() } }),
       offer: receiveOffer,
@@ -359,6 +366,7 @@ export const createTransferManager = (deps: TransferManagerDeps): TransferManage
     detach(port)
     peers.delete(peerId)
     peerKeys.delete(peerId)
+    greeted.delete(peerId)
   }
 
   /** Catches what a bug might throw, so that no caller's stack ever unwinds through us. */

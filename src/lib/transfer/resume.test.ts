@@ -4,7 +4,7 @@
  * sender refuses.
  */
 import { describe, expect, it } from 'vitest'
-import type { ControlMessage } from '../protocol/control.ts'
+import { createHello, type ControlMessage } from '../protocol/control.ts'
 import { newTransferId } from '../protocol/ids.ts'
 import { windowBytes } from '../protocol/limits.ts'
 import { createSha256Hasher } from './hashing.ts'
@@ -158,6 +158,27 @@ describe('resume after a lost connection', () => {
     expect(h.protocolErrors('bob')).toEqual([])
   })
 
+  it('asks the sender to go on only once the sender greets it, which it does once it hears it', async () => {
+    const bytes = randomBytes(8 * mib, 12)
+    const h = createHarness({ writeDelay: slowWrites, clockStepMs: 200 })
+    const id = await startAndWait(h, bytes, 2 * mib)
+    h.pair.close()
+    await until(() => h.latest('bob', id)?.state === 'interrupted', 'the interruption')
+
+    // Connected again, but the sender has not let the receiver in yet (its session handshake is
+    // not done): whatever the receiver sent now would be dropped there, unread.
+    h.reconnect({ greet: false })
+    h.greet('bob')
+    // Long enough for the receiver to have found its resume point (writes take 1 ms each here).
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(h.sent.bob.filter((message) => message.type === 'resume')).toEqual([])
+    expect(h.latest('bob', id)?.state).toBe('interrupted')
+
+    h.greet('alice')
+    await completeOnBoth(h, id)
+    expect(await sameBytes(h.latest('bob', id)?.files[0]?.blob, bytes)).toBe(true)
+  })
+
   it('resumes a transfer of several files at the first unfinished one', async () => {
     const files = [randomBytes(3 * mib, 1), randomBytes(5 * mib, 2), randomBytes(2 * mib, 3)]
     const h = createHarness({ writeDelay: slowWrites, clockStepMs: 200 })
@@ -238,6 +259,9 @@ const createReloadRig = (bobDeps: () => Partial<TransferManagerDeps>) => {
     }
     alice.addPeer(bobId, { sendControl: to(bob, 'alice'), bulk: pair.a }, 'device:bob')
     bob.addPeer('alice', { sendControl: to(alice, bobId), bulk: pair.b }, 'device:alice')
+    // Each greets the other once it lets it in, as ferry.ts does.
+    to(bob, 'alice')(createHello('Alice', 'laptop'))
+    to(alice, bobId)(createHello('Bob', 'phone'))
     return bobId
   }
   const latest = (side: 'alice' | 'bob', id: string): TransferSnapshot | undefined =>

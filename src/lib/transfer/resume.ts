@@ -25,6 +25,11 @@ export interface ResumeDeps {
   /** Connected peers, and the device key each presented. */
   peers: ReadonlyMap<string, PeerPort>
   peerKeys: ReadonlyMap<string, string>
+  /**
+   * Connected peers that said hello on their current connection. A peer greets once it has let us
+   * in (session/roster.ts) and drops, unread, what we send before: a resume waits for the hello.
+   */
+  greeted: ReadonlySet<string>
   emitTransfer: (transfer: TransferRecord) => void
   sendTo: (peerId: string, message: ControlMessage) => boolean
   /** A peer's protocol error, reported but not answered. */
@@ -44,8 +49,13 @@ export interface Resumer {
   forget(transfer: TransferRecord): void
   /** The person asks an interrupted incoming transfer to go on, now or once the sender is back. */
   retry(transfer: TransferRecord): void
-  /** A device is connected under `peerId`: its interrupted transfers with us go on. */
+  /**
+   * A device is connected under `peerId`: its interrupted transfers with us go on, the ones we
+   * receive once it greets us (greeted).
+   */
   deviceBack(peerId: string, peerKey: string): void
+  /** The peer under `peerId` said hello: it hears us now, and we ask it to go on. */
+  greeted(peerId: string, peerKey: string): void
   /** Sender: a receiver's `resume`, for one of our transfers with its device. */
   onResume(peerId: string, message: ResumeMessage): void
 }
@@ -103,27 +113,27 @@ const waitsForPeer = ({ status }: TransferRecord): boolean =>
   status.state === 'interrupted' && status.interruption === 'peer-gone'
 
 export const createResumer = (deps: ResumeDeps): Resumer => {
-  const { store, transfers, peers, peerKeys, emitTransfer, sendTo } = deps
+  const { store, transfers, peers, peerKeys, greeted, emitTransfer, sendTo } = deps
 
-  /** A connected peer of this device, if any. */
-  const peerOfDevice = (peerKey: string): string | undefined => {
-    for (const [peerId, key] of peerKeys) if (key === peerKey && peers.has(peerId)) return peerId
+  /** A connected peer of this device that greeted us, if any. */
+  const greetedPeerOf = (peerKey: string): string | undefined => {
+    for (const [peerId, key] of peerKeys) if (key === peerKey && greeted.has(peerId)) return peerId
     return undefined
   }
 
   /**
-   * Receiver: once the sender's device is connected, finish what was received, ready the first
-   * unfinished file, and ask the sender to go on from there.
+   * Receiver: once the sender's device is connected and has greeted us, finish what was received,
+   * ready the first unfinished file, and ask the sender to go on from there.
    */
   const ask = async (transfer: TransferRecord): Promise<void> => {
     if (transfer.direction !== 'receive' || transfer.resuming || !waitsForPeer(transfer)) return
-    const peerId = peerOfDevice(transfer.peerKey)
+    const peerId = greetedPeerOf(transfer.peerKey)
     if (peerId === undefined) return
     transfer.resuming = true
     try {
       const point = await transfer.incoming.resumePoint()
       if (!waitsForPeer(transfer)) return
-      if (!peers.has(peerId)) return // gone again: the next meeting tries again
+      if (!greeted.has(peerId)) return // gone again: the next meeting tries again
       transfer.peerId = peerId
       changeState(transfer, { type: 'resume' })
       emitTransfer(transfer)
@@ -209,9 +219,15 @@ export const createResumer = (deps: ResumeDeps): Resumer => {
 
     deviceBack(peerId, peerKey) {
       for (const transfer of transfers.values()) {
-        if (transfer.peerKey !== peerKey || transfer.status.state !== 'interrupted') continue
-        transfer.peerId = peerId
-        if (transfer.direction === 'receive') void ask(transfer)
+        if (transfer.peerKey === peerKey && transfer.status.state === 'interrupted') {
+          transfer.peerId = peerId
+        }
+      }
+    },
+
+    greeted(peerId, peerKey) {
+      for (const transfer of transfers.values()) {
+        if (transfer.peerKey === peerKey && transfer.direction === 'receive') void ask(transfer)
       }
     },
 

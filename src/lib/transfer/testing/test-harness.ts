@@ -2,7 +2,7 @@
  * Test-only wiring (Node): two managers, Alice and Bob, joined by an in-memory bulk channel pair
  * and a control path that serialises messages to JSON, as the real one does.
  */
-import type { ControlMessage } from '../../protocol/control.ts'
+import { createHello, type ControlMessage } from '../../protocol/control.ts'
 import { newTransferId } from '../../protocol/ids.ts'
 import { createSha256Hasher } from '../hashing.ts'
 import { createTransferManager } from '../manager.ts'
@@ -49,7 +49,7 @@ export interface Harness {
   bob: TransferManager
   pair: MemoryChannelPair
   events: Record<Side, TransferEvent[]>
-  /** Control messages each side sent, in order. */
+  /** Control messages each side's manager sent, in order (not the greetings: see greet). */
   sent: Record<Side, ControlMessage[]>
   sinks: TestSink[]
   /** The latest snapshot of a transfer as `side` saw it. */
@@ -57,8 +57,13 @@ export interface Harness {
   /** Waits (real time, briefly) until `ready` holds. */
   until(ready: () => boolean, what: string): Promise<void>
   protocolErrors(side: Side): string[]
-  /** Joins the two again over a new channel pair, under new peer ids of the same devices. */
-  reconnect(): MemoryChannelPair
+  /**
+   * Joins the two again over a new channel pair, under new peer ids of the same devices; each
+   * greets the other unless `greet` is false (then greet() does, one side at a time).
+   */
+  reconnect(options?: { greet?: boolean }): MemoryChannelPair
+  /** `side` says hello to the other over the current connection. */
+  greet(side: Side): void
   /** Each side's current peer id for the other: 'bob' for Alice at first, then 'bob#2', … */
   peerIdOf(side: Side): string
 }
@@ -176,10 +181,28 @@ export const createHarness = (options: HarnessOptions = {}): Harness => {
       bulk,
     }
   }
-  // Device keys stand for certificate fingerprints: the same device across peer ids.
-  alice.addPeer('bob', portFor('alice', bob, pair.a), 'device:bob')
-  bob.addPeer('alice', portFor('bob', alice, pair.b), 'device:alice')
-  let current = pair
+  /**
+   * `side` says hello to the other, as ferry.ts does once the session handshake lets a peer in: not
+   * the manager's own message, so not in `sent`.
+   */
+  const greet = (side: Side) => {
+    const [to, fromId] = side === 'alice' ? [bob, idOf('alice')] : [alice, idOf('bob')]
+    const hello = JSON.stringify(createHello(side === 'alice' ? 'Alice' : 'Bob', 'laptop'))
+    deliverLater(() => to.handleControl(fromId, hello))
+  }
+  /**
+   * Each side adds the other and greets it. Device keys stand for certificate fingerprints: the
+   * same device across peer ids.
+   */
+  let ports = { alice: portFor('alice', bob, pair.a), bob: portFor('bob', alice, pair.b) }
+  const meet = (greeting: boolean) => {
+    alice.addPeer(idOf('bob'), ports.alice, 'device:bob')
+    bob.addPeer(idOf('alice'), ports.bob, 'device:alice')
+    if (!greeting) return
+    greet('alice')
+    greet('bob')
+  }
+  meet(true)
 
   return {
     alice,
@@ -198,15 +221,16 @@ export const createHarness = (options: HarnessOptions = {}): Harness => {
     until,
     protocolErrors: (side) =>
       events[side].flatMap((event) => (event.type === 'protocol-error' ? [event.code] : [])),
-    reconnect() {
+    reconnect({ greet: greeting = true } = {}) {
       alice.removePeer(idOf('bob'))
       bob.removePeer(idOf('alice'))
       generation++
-      current = createMemoryChannelPair({ schedule: setImmediate, ...options.channel })
-      alice.addPeer(idOf('bob'), portFor('alice', bob, current.a), 'device:bob')
-      bob.addPeer(idOf('alice'), portFor('bob', alice, current.b), 'device:alice')
+      const current = createMemoryChannelPair({ schedule: setImmediate, ...options.channel })
+      ports = { alice: portFor('alice', bob, current.a), bob: portFor('bob', alice, current.b) }
+      meet(greeting)
       return current
     },
+    greet,
     peerIdOf: (side) => idOf(side === 'alice' ? 'bob' : 'alice'),
   }
 }
