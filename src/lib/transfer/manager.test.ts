@@ -188,7 +188,7 @@ describe('transfers between two managers', () => {
 
   it('reports progress as bytes move when the clock does', async () => {
     const h = createHarness({ clockStepMs: 50 })
-    const { id } = await transfer(h, [outgoing(randomBytes(3 * mib, 1), 'f')])
+    const { id } = await transfer(h, [outgoing(randomBytes(8 * mib, 1), 'f')])
     const progress = h.events.bob.flatMap((event) =>
       event.type === 'transfer' && event.transfer.id === id ? [event.transfer.bytesDone] : [],
     )
