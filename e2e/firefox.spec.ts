@@ -153,9 +153,8 @@ test.describe('Firefox and Chromium @firefox', () => {
     await Promise.all([a.close(), b.close()])
   })
 
-  // Flaky on the merged tree (2 of 4 runs failed: a Firefox receiver that stalled after the cut, or
-  // whose transfer never started after Accept); docs/browsers.md "Open problems". Issue 16 stays
-  // open until it passes reliably.
+  // Once flaky: the receiver asked to resume before the sender had let it in, and the sender dropped
+  // the ask unread. The receiver now asks once the sender greets it (transfer/resume.ts).
   test('nearby devices list each other; a transfer cut midway resumes and arrives verified, both ways @firefox', async ({
     browser,
   }, testInfo) => {
