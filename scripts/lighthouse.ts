@@ -20,8 +20,8 @@ const targets: Partial<Record<(typeof categories)[number], number>> = {
   accessibility: 100,
   'best-practices': 95,
 }
-/** DESIGN.md: the first load's JS and CSS, gzipped. */
-const initialBudgetBytes = 100 * 1000
+/** DESIGN.md: the first load's JS and CSS, gzipped, no more than 75 kB. */
+const initialBudgetBytes = 75 * 1000
 
 /** The scripts, module preloads and stylesheets index.html loads before anything else. */
 const initialAssetsGzipBytes = async (root: string): Promise<number> => {
@@ -103,7 +103,7 @@ try {
   console.log(
     `initial JS+CSS  ${(initialBytes / 1000).toFixed(1)} kB gzipped (budget ${initialBudgetBytes / 1000} kB)`,
   )
-  if (initialBytes >= initialBudgetBytes) failed = true
+  if (initialBytes > initialBudgetBytes) failed = true
   console.log(JSON.stringify({ ...scores, initialJsCssGzipBytes: initialBytes, runs }))
 } finally {
   await server.close()
