@@ -5,11 +5,16 @@
  * Prints each run, then one JSON line with the medians. `npm run bench:join [runs]`.
  *
  * The second join is split into steps, each the time from opening the link until it happened on
- * the joining page: the app started (its name shown), signalling loaded (the first WebSocket made),
- * relay connected (one open), offer/answer (the remote description applied on the connection that
- * wins), ICE (connected), DTLS (the connection's state `connected`), and `hello` (each page lists
- * the other). They are recorded from outside the app, by wrapping WebSocket and RTCPeerConnection
- * before any page script runs.
+ * the joining page: the page (its document parsed and the app's module run: DOMContentLoaded), the
+ * app started (its name shown), signalling loaded (the first WebSocket made), relay connected (one
+ * open), offer/answer (the remote description applied on the connection that wins), ICE
+ * (connected), DTLS (the connection's state `connected`), and `hello` (the joining page lists the
+ * other). They are recorded from outside the app, by wrapping WebSocket and RTCPeerConnection and
+ * watching the document before any page script runs, and read as the page's own clock: a
+ * Playwright wait polls, and would add up to half a second of its own.
+ *
+ * Each run has a browser of its own: contexts closed in one run leave work behind (their rooms,
+ * processes) that slowed the next runs by hundreds of milliseconds.
  */
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { startNostrRelay } from './relay/nostr-relay.ts'
@@ -31,13 +36,39 @@ const server = await startStaticServer({
   root: 'dist',
   config: { relayUrls: [relay.url], iceServers: [] },
 })
-const browser: Browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
+const launch = (): Promise<Browser> =>
+  chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
 
 /** What a page recorded; runs before any of its scripts, so it sees every socket and connection. */
 const recordJoinSteps = () => {
   const marks: [string, number][] = []
   ;(globalThis as unknown as { ferryJoinMarks: typeof marks }).ferryJoinMarks = marks
-  const mark = (what: string) => marks.push([what, Date.now()])
+  const mark = (what: string) => marks.push([what, performance.timeOrigin + performance.now()])
+  // The app's name shown, and the first device listed: seen as the document changes.
+  const watchDocument = () => {
+    const seen = new Set<string>()
+    const look = () => {
+      if (!seen.has('app') && document.querySelector('[data-testid="my-name"]')?.textContent) {
+        seen.add('app')
+        mark('app')
+      }
+      if (!seen.has('listed') && document.querySelector('[data-testid="peer"]')) {
+        seen.add('listed')
+        mark('listed')
+        observer.disconnect()
+      }
+    }
+    const observer = new MutationObserver(look)
+    observer.observe(document.documentElement, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+    })
+    look()
+  }
+  document.addEventListener('DOMContentLoaded', () => mark('page'))
+  if (document.documentElement) watchDocument()
+  else document.addEventListener('readystatechange', watchDocument, { once: true })
   const NativeWebSocket = globalThis.WebSocket
   globalThis.WebSocket = class extends NativeWebSocket {
     constructor(...args: ConstructorParameters<typeof WebSocket>) {
@@ -67,30 +98,45 @@ const recordJoinSteps = () => {
   }
 }
 
-const steps = ['app', 'signalling', 'relay', 'offer/answer', 'ice', 'dtls', 'hello'] as const
+const steps = [
+  'page',
+  'app',
+  'signalling',
+  'relay',
+  'offer/answer',
+  'ice',
+  'dtls',
+  'hello',
+] as const
 type Steps = Record<(typeof steps)[number], number>
 
+const marksOf = (page: Page) => page.evaluate<[string, number][]>('globalThis.ferryJoinMarks ?? []')
+/** When a page first recorded `what` (epoch ms, the page's clock), or NaN. */
+const markOf = (marks: [string, number][], what: string) =>
+  marks.find(([name]) => name === what)?.[1] ?? Number.NaN
+
 /** The joining page's steps, in ms from `startedAtMs`; NaN where a step was not seen. */
-const stepsOf = async (page: Page, startedAtMs: number, appMs: number, helloMs: number) => {
-  const marks = await page.evaluate<[string, number][]>('globalThis.ferryJoinMarks ?? []')
-  const first = (what: string) => marks.find(([name]) => name === what)?.[1] ?? Number.NaN
+const stepsOf = async (page: Page, startedAtMs: number) => {
+  const marks = await marksOf(page)
+  const first = (what: string) => markOf(marks, what) - startedAtMs
   // The connection that made it: the first to finish DTLS.
   const winner = marks.find(([name]) => name.endsWith(' dtls'))?.[0].split(' ')[0] ?? ''
   const result: Steps = {
-    app: appMs,
-    signalling: first('ws-created') - startedAtMs,
-    relay: first('ws-open') - startedAtMs,
-    'offer/answer': first(`${winner} remote`) - startedAtMs,
-    ice: first(`${winner} ice`) - startedAtMs,
-    dtls: first(`${winner} dtls`) - startedAtMs,
-    hello: helloMs,
+    page: first('page'),
+    app: first('app'),
+    signalling: first('ws-created'),
+    relay: first('ws-open'),
+    'offer/answer': first(`${winner} remote`),
+    ice: first(`${winner} ice`),
+    dtls: first(`${winner} dtls`),
+    hello: first('listed'),
   }
   return result
 }
 
 const stepRuns: Steps[] = []
 
-const measure = async (staggered: boolean): Promise<number> => {
+const measure = async (browser: Browser, staggered: boolean): Promise<number> => {
   const link = `${server.url}#room=${token()}&key=${token()}`
   const contexts = await Promise.all([
     browser.newContext(contextOptions),
@@ -110,26 +156,19 @@ const measure = async (staggered: boolean): Promise<number> => {
       // Let the first page settle into the room, as it would while its person reaches for a phone.
       await first.waitForTimeout(1500)
     }
+    // The moment the joining page is asked to open the link; each page's marks are epoch ms.
     const startedAtMs = Date.now()
-    const since = () => Date.now() - startedAtMs
-    let appMs = Number.NaN
-    let secondListsMs = Number.NaN
     await Promise.all([
       staggered ? seesPeer(first) : first.goto(link).then(() => seesPeer(first)),
-      second
-        .goto(link)
-        .then(() => second.getByTestId('my-name').waitFor())
-        .then(() => {
-          appMs = since()
-          return seesPeer(second)
-        })
-        .then(() => {
-          secondListsMs = since()
-        }),
+      second.goto(link).then(() => seesPeer(second)),
     ])
-    const bothMs = since()
+    // Both lists show the other: the later of the two pages' own times.
+    const listed = await Promise.all(
+      [first, second].map(async (page) => markOf(await marksOf(page), 'listed')),
+    )
+    const bothMs = Math.round(Math.max(...listed) - startedAtMs)
     if (staggered) {
-      const steps = await stepsOf(second, startedAtMs, appMs, secondListsMs)
+      const steps = await stepsOf(second, startedAtMs)
       stepRuns.push(steps)
       console.log(
         `  second join: ${Object.entries(steps)
@@ -147,19 +186,26 @@ const together: number[] = []
 const staggered: number[] = []
 try {
   for (let run = 1; run <= runs; run += 1) {
-    together.push(await measure(false))
-    staggered.push(await measure(true))
+    const browser = await launch()
+    try {
+      together.push(await measure(browser, false))
+      staggered.push(await measure(browser, true))
+    } finally {
+      await browser.close()
+    }
     console.log(
       `run ${run}: both at once ${together.at(-1)} ms; second joins ${staggered.at(-1)} ms`,
     )
   }
 } finally {
-  await browser.close()
   await server.close()
   await relay.close()
 }
 const stepMedians = Object.fromEntries(
-  steps.map((step) => [step, median(stepRuns.map((run) => run[step]).filter((ms) => ms === ms))]),
+  steps.map((step) => [
+    step,
+    Math.round(median(stepRuns.map((run) => run[step]).filter((ms) => ms === ms)) ?? Number.NaN),
+  ]),
 )
 console.log(
   `second join, median ms from opening the link: ${steps.map((step) => `${step} ${stepMedians[step]}`).join(' → ')} → both list each other ${median(staggered)}`,
