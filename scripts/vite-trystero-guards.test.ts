@@ -11,6 +11,7 @@ import {
   maxHeldActionBytes,
   maxPendingTokens,
   maxRemoteRoomTokens,
+  offerPoolSize,
   TrysteroGuardError,
   trysteroGuards,
 } from './vite-trystero-guards.ts'
@@ -89,6 +90,33 @@ describe('trystero guards', () => {
     // A small message afterwards still goes through.
     wire.handleData('mallory', chunk('ok', 2, true, new Uint8Array([1, 2, 3])))
     expect(got.at(-1)).toEqual(new Uint8Array([1, 2, 3]))
+  })
+
+  it('warm a pool of offerPoolSize offers when a room is joined, and make more on demand', async () => {
+    const path = distFile('offer-pool.mjs')
+    const { OfferPool } = (await import(/* @vite-ignore */ path)) as {
+      OfferPool: new (makeOffer: () => unknown) => {
+        warmup(): void
+        checkout(
+          n: number,
+          lease: boolean,
+          encrypt: (peer: unknown) => Promise<string>,
+        ): Promise<unknown[]>
+        destroy(): void
+      }
+    }
+    let made = 0
+    const pool = new OfferPool(() => ({ id: made++, isDead: false, destroy: () => undefined }))
+    pool.warmup()
+    try {
+      expect(made).toBe(offerPoolSize)
+      expect(offerPoolSize).toBeLessThan(20)
+      const offers = await pool.checkout(offerPoolSize + 2, false, async () => 'sdp')
+      expect(offers).toHaveLength(offerPoolSize + 2)
+      expect(made).toBe(offerPoolSize + 2)
+    } finally {
+      pool.destroy()
+    }
   })
 
   it('name their bounds in the rewritten source', () => {

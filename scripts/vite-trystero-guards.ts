@@ -15,6 +15,10 @@
  * 3. Connections for unknown peer ids (signal-handler.mjs): a room makes no new RTCPeerConnection for
  *    an announcement or offer from a peer id it has no connection for while `maxPendingPeers`
  *    connections are still being set up (Trystero made one per fresh id, without limit).
+ * 4. The offer pool (offer-pool.mjs): joining a room warms `offerPoolSize` offers, each an
+ *    RTCPeerConnection gathering candidates, not Trystero's 20. They were made exactly while the
+ *    joining page connects to its first peer; more are made when more peers want one at once.
+ *    `npm run bench:join` measured the second device listed 50 ms sooner (docs/performance.md).
  */
 import type { Plugin } from 'vite'
 
@@ -23,6 +27,7 @@ export const maxPendingTokenFrames = 64
 export const maxPendingTokens = 4
 export const maxRemoteRoomTokens = 64
 export const maxPendingPeers = 16
+export const offerPoolSize = 4
 
 interface Rewrite {
   find: string
@@ -62,6 +67,9 @@ export const trysteroGuards: Record<string, Rewrite[]> = {
       find: `			const pending = shared.pendingDataByToken.get(decoded.roomToken) ?? [];\n`,
       replace: `			const pending = shared.pendingDataByToken.get(decoded.roomToken) ?? [];\n			if (pending.length >= ${maxPendingTokenFrames} || pending.length === 0 && shared.pendingDataByToken.size >= ${maxPendingTokens}) return;\n`,
     },
+  ],
+  'offer-pool.mjs': [
+    { find: `const poolSize = 20;\n`, replace: `const poolSize = ${offerPoolSize};\n` },
   ],
   'signal-handler.mjs': [
     {
