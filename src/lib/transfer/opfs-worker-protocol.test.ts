@@ -91,32 +91,6 @@ describe('OPFS worker protocol', () => {
     expect(reply).toMatchObject({ ok: false, unsupported: true })
   })
 
-  it("frees each written buffer's memory at once, written or not (ArrayBuffer transfer(0))", async () => {
-    const { fs, send } = setUp({ quotaBytes: 100 })
-    /** A buffer whose transfer(0) detaches it for real, as the browser's does; Node 20 has none. */
-    const releasable = (bytes: Uint8Array) => {
-      const fields = part(bytes)
-      const lengths: number[] = []
-      Object.defineProperty(fields.buffer, 'transfer', {
-        value(this: ArrayBuffer, length: number) {
-          lengths.push(length)
-          structuredClone(this, { transfer: [this] })
-          return new ArrayBuffer(length)
-        },
-      })
-      return { fields, lengths }
-    }
-    await send({ type: 'open', id: 1, path: ['a'] })
-    const written = releasable(randomBytes(80, 7))
-    expect(await send({ type: 'write', id: 1, ...written.fields })).toMatchObject({ ok: true })
-    expect(written.lengths).toEqual([0])
-    expect(written.fields.buffer.byteLength, 'detached: its bytes are freed').toBe(0)
-    expect(fs.root.read('a')).toEqual(randomBytes(80, 7))
-    const refused = releasable(randomBytes(80, 8))
-    expect(await send({ type: 'write', id: 1, ...refused.fields })).toMatchObject({ ok: false })
-    expect(refused.fields.buffer.byteLength).toBe(0)
-  })
-
   it('fails writes after a failed write, and closes of failed files', async () => {
     const { fs, send } = setUp({ quotaBytes: 100 })
     await send({ type: 'open', id: 1, path: ['a'] })

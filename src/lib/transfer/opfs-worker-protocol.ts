@@ -166,22 +166,6 @@ const write = (file: WorkerFile, view: Uint8Array<ArrayBuffer>): void => {
   file.offsetBytes += doneBytes
 }
 
-/**
- * Frees a written buffer's memory now. It is garbage once written (the page transferred it here),
- * but V8 frees an ArrayBuffer's bytes only when its collector runs, which it puts off until tens
- * of MiB of them have piled up: the receiving page's memory peak. Detaching it through
- * `ArrayBuffer.prototype.transfer(0)` frees them at once. Where there is no `transfer` (before
- * Chromium 114, Firefox 122, Safari 17.4) the collector still does it, later.
- */
-export const releaseBuffer = (buffer: ArrayBuffer): void => {
-  const transfer = (buffer as { transfer?: (length: number) => ArrayBuffer }).transfer
-  try {
-    if (typeof transfer === 'function') transfer.call(buffer, 0)
-  } catch {
-    // Detached already: nothing held.
-  }
-}
-
 /** Handles one request; never rejects: every failure becomes a reply. */
 export const handleWorkerMessage = async (
   state: OpfsWorkerState,
@@ -201,8 +185,6 @@ export const handleWorkerMessage = async (
         } catch (error) {
           file.failure = describeError(error)
           throw error
-        } finally {
-          releaseBuffer(message.buffer)
         }
         return ok(request)
       case 'close':
