@@ -11,9 +11,9 @@ import {
   createOpfsSink,
   createOpfsWorkerClient,
   getOpfsRoot,
+  maxPooledWriteBuffers,
   opfsWritesInFlightBytes,
-  maxLeadingTransferBytes,
-  transferablePart,
+  writeBufferBytes,
   type OpfsWorkerClient,
 } from './opfs-sink.ts'
 import { randomBytes, sameBytes } from './testing/test-harness.ts'
@@ -95,34 +95,39 @@ describe('OPFS sink, through the writer worker', () => {
     expect(same(fs.root.read(path), data)).toBe(true)
   })
 
-  it('takes over a buffer the view spans but for a header, copies other views', () => {
-    const whole = new Uint8Array([1, 2, 3])
-    expect(transferablePart(whole)).toEqual({ buffer: whole.buffer, byteOffset: 0, byteLength: 3 })
-    const payload = new Uint8Array(34 + 65_536).subarray(34)
-    expect(transferablePart(payload)).toEqual({
-      buffer: payload.buffer,
-      byteOffset: 34,
-      byteLength: 65_536,
+  it('copies what it writes into buffers the worker gives back, and leaves the caller’s alone', async () => {
+    let worker = connectFakeWorker(createFakeFileSystem().root)
+    const { fs, sink } = setUp({
+      worker: (fs) => {
+        worker = connectFakeWorker(fs.root)
+        return worker.client
+      },
     })
-    for (const view of [
-      new Uint8Array(10).subarray(2, 5), // bytes after it: maybe the next frame
-      new Uint8Array(10).subarray(0, 9),
-      new Uint8Array(maxLeadingTransferBytes + 10).subarray(maxLeadingTransferBytes + 1),
-    ]) {
-      const copied = transferablePart(view)
-      expect(copied.buffer).not.toBe(view.buffer)
-      expect(copied).toMatchObject({ byteOffset: 0, byteLength: view.byteLength })
-      expect(new Uint8Array(copied.buffer)).toEqual(view)
+    const data = randomBytes(40 * writeBufferBytes + 123, 9)
+    const frames: Uint8Array[] = []
+    for (let at = 0; at < data.length; at += writeBufferBytes) {
+      // As a frame arrives: a 34-byte header, then the payload.
+      const frame = new Uint8Array(34 + Math.min(writeBufferBytes, data.length - at))
+      frame.set(data.subarray(at, at + writeBufferBytes), 34)
+      frames.push(frame)
+      await sink.write(frame.subarray(34))
     }
+    expect((await sink.close()).size).toBe(data.length)
+    expect(same(fs.root.read(path), data)).toBe(true)
+    // The received frames stay whole (nothing was taken from under their owner).
+    expect(frames.every((frame) => frame.byteLength > 34)).toBe(true)
+    // The same few buffers went round: 41 writes, at most a window's worth of buffers made.
+    expect(worker.freshWriteBuffers()).toBeGreaterThan(0)
+    expect(worker.freshWriteBuffers()).toBeLessThanOrEqual(maxPooledWriteBuffers)
   })
 
-  it('moves a frame to the worker without copying it', async () => {
-    const { fs, sink } = setUp({ worker: withWorker })
-    const frame = new Uint8Array([0xff, 0xff, 5, 6, 7])
-    await sink.write(frame.subarray(2))
-    expect(frame.byteLength).toBe(0) // detached: moved, not copied
-    await sink.close()
-    expect(fs.root.read(path)).toEqual(new Uint8Array([5, 6, 7]))
+  it('gives writes larger than a frame a buffer of their own, and never pools it', () => {
+    const client = createOpfsWorkerClient(() => undefined)
+    expect(client.writeBuffer(writeBufferBytes + 1).byteLength).toBe(writeBufferBytes + 1)
+    expect(client.writeBuffer(10).byteLength).toBe(writeBufferBytes)
+    // A reply's buffer of another size is not kept.
+    client.receive({ request: 1, ok: true, buffer: new ArrayBuffer(8) })
+    expect(client.writeBuffer(1).byteLength).toBe(writeBufferBytes)
   })
 
   it('keeps a bounded number of bytes in flight to the worker', async () => {

@@ -24,6 +24,7 @@ import type {
   OpfsWorkerRequest,
 } from './opfs-worker-protocol.ts'
 import type { Sink } from './types.ts'
+import { chunkBytes } from '../protocol/limits.ts'
 
 /** The OPFS folder for received files: one folder per transfer, one file per file index. */
 export const opfsIncomingFolder = 'ferry-incoming'
@@ -35,10 +36,27 @@ export const opfsIncomingFolder = 'ferry-incoming'
  */
 export const opfsWritesInFlightBytes = 1024 * 1024
 
+/**
+ * The size of the buffers that carry writes to the worker and back: a frame's payload (limits.ts).
+ * The page copies what it writes into one (a memcpy, a fraction of a millisecond per frame) rather
+ * than hand over the received frame's own buffer: a frame handed over becomes garbage in the
+ * worker, and V8 frees such buffers only when a collection runs, which it puts off until tens of
+ * MiB of them have piled up (the receiving page's heap peaked at 78-86 MiB on 256 MiB). The
+ * worker gives each buffer back with its reply, so the same few go round.
+ */
+export const writeBufferBytes = chunkBytes
+/** Buffers kept for reuse: enough for every write in flight, and one being filled. */
+export const maxPooledWriteBuffers = Math.ceil(opfsWritesInFlightBytes / writeBufferBytes) + 1
+
 /** The page's end of the writer worker, shared by every OPFS sink. */
 export interface OpfsWorkerClient {
   /** A fresh file id for `open`. */
   nextId(): number
+  /**
+   * A buffer of at least `bytes` to fill and send with a write: one the worker gave back if there
+   * is one (writeBufferBytes long), else a new one.
+   */
+  writeBuffer(bytes: number): ArrayBuffer
   /** Sends a command; resolves on the worker's success reply. */
   request(command: OpfsWorkerCommand, transfer?: Transferable[]): Promise<void>
   /** Every message from the worker. */
@@ -51,7 +69,9 @@ const isReply = (value: unknown): value is OpfsWorkerReply =>
   typeof value === 'object' &&
   value !== null &&
   typeof (value as { request?: unknown }).request === 'number' &&
-  typeof (value as { ok?: unknown }).ok === 'boolean'
+  typeof (value as { ok?: unknown }).ok === 'boolean' &&
+  ((value as { buffer?: unknown }).buffer === undefined ||
+    (value as { buffer?: unknown }).buffer instanceof ArrayBuffer)
 
 export const createOpfsWorkerClient = (
   post: (request: OpfsWorkerRequest, transfer: Transferable[]) => void,
@@ -62,9 +82,14 @@ export const createOpfsWorkerClient = (
   let dead: Error | null = null
   /** Once the worker says it cannot write here, later files skip it at once. */
   let unsupported: Error | null = null
+  const pooled: ArrayBuffer[] = []
 
   return {
     nextId: () => nextFileId++,
+    writeBuffer: (bytes) =>
+      bytes <= writeBufferBytes
+        ? (pooled.pop() ?? new ArrayBuffer(writeBufferBytes))
+        : new ArrayBuffer(bytes),
     request(command, transfer = []) {
       if (dead !== null) return Promise.reject(dead)
       if (unsupported !== null && command.type === 'open') return Promise.reject(unsupported)
@@ -85,6 +110,10 @@ export const createOpfsWorkerClient = (
       if (waiter === undefined) return
       pending.delete(message.request)
       if (message.ok) {
+        const { buffer } = message
+        if (buffer?.byteLength === writeBufferBytes && pooled.length < maxPooledWriteBuffers) {
+          pooled.push(buffer)
+        }
         waiter.resolve()
       } else if (message.quota === true) {
         waiter.reject(new StorageFullError(`ferry: OPFS worker: ${message.error}`))
@@ -123,35 +152,6 @@ export const startOpfsWorker = (): OpfsWorkerClient => {
   return client
 }
 
-/**
- * Most bytes a view may leave out at the start of its buffer and still have the whole buffer
- * handed to the worker: a received frame is one fresh buffer, a 34-byte header then the payload,
- * and moving it costs nothing, while copying costs an allocation and a copy per frame.
- */
-export const maxLeadingTransferBytes = 1024
-
-/**
- * Where the worker finds the bytes: in their own buffer, taken over (detached), when the view
- * runs to the end of it and starts at most maxLeadingTransferBytes in (what precedes it, a
- * frame header, has been read); otherwise in a copy, so that a buffer holding more than this view
- * (say the next frame) is never detached under its owner. The Sink contract lets a sink take over
- * the buffer of what it is given; incoming.ts hashes and measures before writing for that reason.
- */
-export const transferablePart = (
-  bytes: Uint8Array,
-): { buffer: ArrayBuffer; byteOffset: number; byteLength: number } => {
-  const { buffer, byteOffset, byteLength } = bytes
-  if (
-    buffer instanceof ArrayBuffer &&
-    !('resizable' in buffer && buffer.resizable === true) &&
-    byteOffset + byteLength === buffer.byteLength &&
-    byteOffset <= maxLeadingTransferBytes
-  ) {
-    return { buffer, byteOffset, byteLength }
-  }
-  return { buffer: bytes.slice().buffer, byteOffset: 0, byteLength }
-}
-
 /** A file written by the worker; `dir` is the page's handle to its folder, for getFile(). */
 const openWorkerSink = async (
   client: OpfsWorkerClient,
@@ -186,9 +186,10 @@ const openWorkerSink = async (
       throwIfFailed()
       const length = bytes.byteLength
       if (length === 0) return
-      const part = transferablePart(bytes)
+      const buffer = client.writeBuffer(length)
+      new Uint8Array(buffer, 0, length).set(bytes)
       const done = client
-        .request({ type: 'write', id, ...part }, [part.buffer])
+        .request({ type: 'write', id, buffer, byteOffset: 0, byteLength: length }, [buffer])
         .catch((error: unknown) => {
           failure ??= error instanceof Error ? error : new Error(describeError(error))
         })

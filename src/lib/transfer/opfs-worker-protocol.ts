@@ -30,7 +30,8 @@ export type OpfsWorkerCommand =
 export type OpfsWorkerRequest = OpfsWorkerCommand & { request: number }
 
 export type OpfsWorkerReply =
-  | { request: number; ok: true }
+  /** A write's reply gives its buffer back (transferred), for the page to fill again. */
+  | { request: number; ok: true; buffer?: ArrayBuffer }
   /**
    * `unsupported`: the worker cannot write OPFS files here at all (try another way). `quota`: the
    * storage is full.
@@ -186,7 +187,7 @@ export const handleWorkerMessage = async (
           file.failure = describeError(error)
           throw error
         }
-        return ok(request)
+        return { request, ok: true, buffer: message.buffer }
       case 'close':
         if (file === undefined) return failed(request, `close of file ${id}, which is not open`)
         if (file.failure !== null) return failed(request, file.failure)
@@ -231,7 +232,7 @@ export const handleWorkerMessage = async (
  */
 export const createOpfsWorkerHost = (
   env: OpfsWorkerEnv,
-  post: (reply: OpfsWorkerReply) => void,
+  post: (reply: OpfsWorkerReply, transfer: Transferable[]) => void,
 ): { receive(message: unknown): void } => {
   const state = createOpfsWorkerState()
   let tail = Promise.resolve()
@@ -239,7 +240,10 @@ export const createOpfsWorkerHost = (
     receive(message) {
       if (!isOpfsWorkerRequest(message)) return
       tail = tail
-        .then(async () => post(await handleWorkerMessage(state, message, env)))
+        .then(async () => {
+          const reply = await handleWorkerMessage(state, message, env)
+          post(reply, reply.ok && reply.buffer ? [reply.buffer] : [])
+        })
         .catch(() => {
           // Posting failed: the page is going away; keep the loop alive regardless.
         })

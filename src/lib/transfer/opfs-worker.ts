@@ -10,7 +10,7 @@ const host = createOpfsWorkerHost(
   {
     getRoot: async () => (await navigator.storage.getDirectory()) as unknown as DirectoryHandleLike,
   },
-  (reply) => postMessage(reply),
+  (reply, transfer) => postMessage(reply, { transfer }),
 )
 
 addEventListener('message', (event: MessageEvent<unknown>) => host.receive(event.data))

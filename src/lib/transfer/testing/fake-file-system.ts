@@ -387,6 +387,8 @@ export interface FakeWorker {
   resume(): void
   /** Largest number of write bytes posted and not yet answered, so far. */
   maxUnansweredWriteBytes(): number
+  /** Write buffers the client made new, rather than reused from the worker's replies. */
+  freshWriteBuffers(): number
 }
 
 /**
@@ -401,8 +403,12 @@ export const connectFakeWorker = (root: DirectoryHandleLike): FakeWorker => {
   let maxUnansweredBytes = 0
   const later = (task: () => void): void => void setTimeout(task, 0)
 
-  const host = createOpfsWorkerHost({ getRoot: () => Promise.resolve(root) }, (reply) => {
-    const copy = structuredClone(reply)
+  /** Buffers the "worker" gave back, and how many write buffers were new rather than those. */
+  const givenBack = new WeakSet<ArrayBuffer>()
+  let freshWriteBuffers = 0
+  const host = createOpfsWorkerHost({ getRoot: () => Promise.resolve(root) }, (reply, transfer) => {
+    const copy = structuredClone(reply, { transfer })
+    if (copy.ok && copy.buffer) givenBack.add(copy.buffer)
     later(() => {
       unansweredBytes -= writeBytes.get(copy.request) ?? 0
       writeBytes.delete(copy.request)
@@ -422,6 +428,12 @@ export const connectFakeWorker = (root: DirectoryHandleLike): FakeWorker => {
     const copy: unknown = structuredClone(request, { transfer })
     later(() => deliver(copy))
   })
+  const writeBuffer = client.writeBuffer
+  client.writeBuffer = (bytes) => {
+    const buffer = writeBuffer(bytes)
+    if (!givenBack.has(buffer)) freshWriteBuffers++
+    return buffer
+  }
   return {
     client,
     pause: () => {
@@ -432,5 +444,6 @@ export const connectFakeWorker = (root: DirectoryHandleLike): FakeWorker => {
       for (const message of held.splice(0)) host.receive(message)
     },
     maxUnansweredWriteBytes: () => maxUnansweredBytes,
+    freshWriteBuffers: () => freshWriteBuffers,
   }
 }
