@@ -111,7 +111,7 @@ describe('trystero guards', () => {
     try {
       expect(made).toBe(offerPoolSize)
       expect(offerPoolSize).toBeLessThan(20)
-      const offers = await pool.checkout(offerPoolSize + 2, false, async () => 'sdp')
+      const offers = await pool.checkout(offerPoolSize + 2, false, () => Promise.resolve('sdp'))
       expect(offers).toHaveLength(offerPoolSize + 2)
       expect(made).toBe(offerPoolSize + 2)
     } finally {

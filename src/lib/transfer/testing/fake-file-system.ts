@@ -428,7 +428,7 @@ export const connectFakeWorker = (root: DirectoryHandleLike): FakeWorker => {
     const copy: unknown = structuredClone(request, { transfer })
     later(() => deliver(copy))
   })
-  const writeBuffer = client.writeBuffer
+  const writeBuffer = client.writeBuffer.bind(client)
   client.writeBuffer = (bytes) => {
     const buffer = writeBuffer(bytes)
     if (!givenBack.has(buffer)) freshWriteBuffers++
