@@ -18,7 +18,8 @@
  * 4. The offer pool (offer-pool.mjs): joining a room warms `offerPoolSize` offers, each an
  *    RTCPeerConnection gathering candidates, not Trystero's 20. They were made exactly while the
  *    joining page connects to its first peer; more are made when more peers want one at once.
- *    `npm run bench:join` measured the second device listed 50 ms sooner (docs/performance.md).
+ *    Paired join runs listed the second device 20-50 ms sooner, most of the time
+ *    (docs/performance.md).
  */
 import type { Plugin } from 'vite'
 
