@@ -25,7 +25,7 @@
  * `Runtime.getHeapUsage` of the page and its dedicated workers: V8 heap + embedder heap +
  * ArrayBuffer backing stores) and the resident memory of every Chromium process (the browser
  * process of each profile and all its descendants, from /proc). It also prints where each phase's
- * CPU time went (per browser process kind, per renderer thread, and other work on the machine,
+ * CPU time went (per browser process kind, per thread of each renderer, browser process and network service, and other work on the machine,
  * which shares these cores and skews every rate), a table of CPU milliseconds per MiB moved for
  * each side's renderer threads (main, worker, WebRTC, IO) and its network service, and with
  * --profile the pages' main-thread and worker profiles.
@@ -495,6 +495,13 @@ const cpuByKind = async (devices: Device[]): Promise<CpuUse> => {
     // A renderer runs the page, its workers and WebRTC's stack: tell its threads apart.
     if (kind !== 'renderer') {
       add(use.byColumn, `${owner}/${processColumn(kind)}`, each.cpuTicks)
+      // The browser process and the network service do the blob reads, OPFS writes and sockets:
+      // their threads say which.
+      if (kind === 'browser' || /network/i.test(kind)) {
+        for (const thread of await readThreads(pid)) {
+          add(use.byThread, `${owner}/${kind}:${thread.name}`, thread.cpuTicks)
+        }
+      }
       continue
     }
     for (const thread of await readThreads(pid)) {
@@ -587,7 +594,7 @@ const printCpu = async (
   const bench = after.bench - before.bench
   const others = after.machine - before.machine - browsers - bench
   console.log(`${label} CPU seconds: ${parts.join(', ')}`)
-  console.log(`${label} renderer threads: ${threads.join(', ')}`)
+  console.log(`${label} threads: ${threads.join(', ')}`)
   console.log(
     `${label} machine: ${wall.toFixed(1)} s wall on ${availableParallelism()} CPUs; browsers ${browsers.toFixed(1)} s (${((browsers / toMiB(bytes)) * 1000).toFixed(0)} ms per MiB), bench script ${bench.toFixed(1)} s, other work ${Math.max(0, others).toFixed(1)} s; load ${loadavg()
       .map((each) => each.toFixed(2))
