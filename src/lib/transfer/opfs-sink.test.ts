@@ -17,6 +17,7 @@ import {
   type OpfsWorkerClient,
 } from './opfs-sink.ts'
 import { randomBytes, sameBytes } from './testing/test-harness.ts'
+import { chunkBytes } from '../protocol/limits.ts'
 import type { Sink } from './types.ts'
 
 const path = 'ferry-incoming/t/0'
@@ -103,12 +104,12 @@ describe('OPFS sink, through the writer worker', () => {
         return worker.client
       },
     })
-    const data = randomBytes(40 * writeBufferBytes + 123, 9)
+    const data = randomBytes(40 * chunkBytes + 123, 9)
     const frames: Uint8Array[] = []
-    for (let at = 0; at < data.length; at += writeBufferBytes) {
+    for (let at = 0; at < data.length; at += chunkBytes) {
       // As a frame arrives: a 34-byte header, then the payload.
-      const frame = new Uint8Array(34 + Math.min(writeBufferBytes, data.length - at))
-      frame.set(data.subarray(at, at + writeBufferBytes), 34)
+      const frame = new Uint8Array(34 + Math.min(chunkBytes, data.length - at))
+      frame.set(data.subarray(at, at + chunkBytes), 34)
       frames.push(frame)
       await sink.write(frame.subarray(34))
     }
@@ -116,18 +117,71 @@ describe('OPFS sink, through the writer worker', () => {
     expect(same(fs.root.read(path), data)).toBe(true)
     // The received frames stay whole (nothing was taken from under their owner).
     expect(frames.every((frame) => frame.byteLength > 34)).toBe(true)
-    // The same few buffers went round: 41 writes, at most a window's worth of buffers made.
+    // Frames were gathered into full buffers: 10 MiB took 10 writes and a last partial one.
+    expect(worker.writes()).toEqual([
+      ...Array<number>(Math.floor(data.length / writeBufferBytes)).fill(writeBufferBytes),
+      data.length % writeBufferBytes,
+    ])
+    // The same few buffers went round.
     expect(worker.freshWriteBuffers()).toBeGreaterThan(0)
     expect(worker.freshWriteBuffers()).toBeLessThanOrEqual(maxPooledWriteBuffers)
   })
 
-  it('gives writes larger than a frame a buffer of their own, and never pools it', () => {
-    const client = createOpfsWorkerClient(() => undefined)
-    expect(client.writeBuffer(writeBufferBytes + 1).byteLength).toBe(writeBufferBytes + 1)
-    expect(client.writeBuffer(10).byteLength).toBe(writeBufferBytes)
+  it('splits a write larger than a buffer across buffers, and keeps only whole ones', async () => {
+    const worker = connectFakeWorker(createFakeFileSystem().root)
+    const client = worker.client
+    expect(client.writeBuffer().byteLength).toBe(writeBufferBytes)
     // A reply's buffer of another size is not kept.
     client.receive({ request: 1, ok: true, buffer: new ArrayBuffer(8) })
-    expect(client.writeBuffer(1).byteLength).toBe(writeBufferBytes)
+    expect(client.writeBuffer().byteLength).toBe(writeBufferBytes)
+
+    let counted = connectFakeWorker(createFakeFileSystem().root)
+    const { fs, sink } = setUp({
+      worker: (fs) => {
+        counted = connectFakeWorker(fs.root)
+        return counted.client
+      },
+    })
+    const data = randomBytes(2 * writeBufferBytes + 1000, 10)
+    await sink.write(data.subarray(0, 500))
+    await sink.write(data.subarray(500))
+    expect((await sink.close()).size).toBe(data.length)
+    expect(same(fs.root.read(path), data)).toBe(true)
+    expect(counted.writes()).toEqual([writeBufferBytes, writeBufferBytes, 1000])
+  })
+
+  it('writes out a partly filled buffer before a flush, a detach and a close', async () => {
+    let worker = connectFakeWorker(createFakeFileSystem().root)
+    const { fs, sink } = setUp({
+      worker: (fs) => {
+        worker = connectFakeWorker(fs.root)
+        return worker.client
+      },
+    })
+    const data = randomBytes(3000, 11)
+    await sink.write(data.subarray(0, 1000))
+    // Buffered on the page: nothing reached the worker yet.
+    expect(worker.writes()).toEqual([])
+    expect(await sink.flush?.()).toBe(true)
+    expect(worker.writes()).toEqual([1000])
+    await sink.write(data.subarray(1000, 2000))
+    await sink.detach?.()
+    expect(worker.writes()).toEqual([1000, 1000])
+    expect(same(fs.root.read(path), data.subarray(0, 2000))).toBe(true)
+  })
+
+  it('drops what is buffered on abort, writing nothing more', async () => {
+    let worker = connectFakeWorker(createFakeFileSystem().root)
+    const { fs, sink } = setUp({
+      worker: (fs) => {
+        worker = connectFakeWorker(fs.root)
+        return worker.client
+      },
+    })
+    await sink.write(randomBytes(writeBufferBytes + 10, 12))
+    await sink.abort()
+    expect(worker.writes()).toEqual([writeBufferBytes])
+    expect(fs.root.files()).toEqual([])
   })
 
   it('keeps a bounded number of bytes in flight to the worker', async () => {
@@ -141,7 +195,6 @@ describe('OPFS sink, through the writer worker', () => {
     await sink.write(new Uint8Array(1)) // opened
     await new Promise((resolve) => setTimeout(resolve, 20)) // and answered
     worker.pause()
-    const chunkBytes = 64 * 1024
     let accepted = 0
     const writes = (async () => {
       for (let i = 0; i < 64; i++) {
@@ -150,12 +203,15 @@ describe('OPFS sink, through the writer worker', () => {
       }
     })()
     await new Promise((resolve) => setTimeout(resolve, 50))
-    // The sink stopped accepting once the worker owed it a window's worth of acknowledgements.
-    expect(accepted).toBe(opfsWritesInFlightBytes / chunkBytes)
+    // The sink stopped accepting once the worker owed it more than a window's worth of
+    // acknowledgements: the write that went past the bound waits.
+    const stalledAt = Math.floor((opfsWritesInFlightBytes + writeBufferBytes - 1) / chunkBytes)
+    expect(accepted).toBe(stalledAt)
     worker.resume()
     await writes
+    expect(worker.maxUnansweredWriteBytes()).toBeGreaterThan(opfsWritesInFlightBytes)
     expect(worker.maxUnansweredWriteBytes()).toBeLessThanOrEqual(
-      opfsWritesInFlightBytes + chunkBytes,
+      opfsWritesInFlightBytes + writeBufferBytes,
     )
     expect((await sink.close()).size).toBe(1 + 64 * chunkBytes)
   })

@@ -76,6 +76,51 @@ describe('OPFS worker protocol', () => {
     expect((await send({ type: 'abort', id: 1 })).ok).toBe(true)
   })
 
+  it('reserves the final size at open, and cuts what was not written at close and detach', async () => {
+    const { fs, send } = setUp()
+    const data = randomBytes(3000, 7)
+    await send({ type: 'open', id: 1, path: ['r'], sizeBytes: 5000 })
+    expect(fs.root.read('r')?.length).toBe(5000)
+    await send({ type: 'write', id: 1, ...part(data.subarray(0, 2000)) })
+    // A flush keeps the reservation: the writes go on filling it in place.
+    await send({ type: 'flush', id: 1 })
+    expect(fs.root.read('r')?.length).toBe(5000)
+    await send({ type: 'write', id: 1, ...part(data.subarray(2000)) })
+    expect((await send({ type: 'close', id: 1 })).ok).toBe(true)
+    expect(fs.root.read('r')).toEqual(data)
+
+    // Detached half way (to resume later): the file holds what was written, no more.
+    await send({ type: 'open', id: 2, path: ['s'], sizeBytes: 5000 })
+    await send({ type: 'write', id: 2, ...part(data.subarray(0, 1000)) })
+    expect((await send({ type: 'detach', id: 2 })).ok).toBe(true)
+    expect(fs.root.read('s')).toEqual(data.subarray(0, 1000))
+
+    // Reopened there with the reservation again, it goes on from 1000 and ends at its size.
+    await send({ type: 'open', id: 3, path: ['s'], atBytes: 1000, sizeBytes: 3000 })
+    expect(fs.root.read('s')?.length).toBe(3000)
+    await send({ type: 'write', id: 3, ...part(data.subarray(1000)) })
+    expect((await send({ type: 'close', id: 3 })).ok).toBe(true)
+    expect(fs.root.read('s')).toEqual(data)
+
+    // Writes past the announced size grow the file as before.
+    await send({ type: 'open', id: 4, path: ['t'], sizeBytes: 10 })
+    await send({ type: 'write', id: 4, ...part(data.subarray(0, 100)) })
+    expect((await send({ type: 'close', id: 4 })).ok).toBe(true)
+    expect(fs.root.read('t')).toEqual(data.subarray(0, 100))
+  })
+
+  it('writes as it goes where the storage has no room for the whole reservation', async () => {
+    const { fs, send } = setUp({ quotaBytes: 150 })
+    expect((await send({ type: 'open', id: 1, path: ['q'], sizeBytes: 1000 })).ok).toBe(true)
+    expect(fs.root.read('q')?.length).toBe(0)
+    const data = randomBytes(120, 8)
+    expect((await send({ type: 'write', id: 1, ...part(data) })).ok).toBe(true)
+    const full = await send({ type: 'write', id: 1, ...part(data) })
+    expect(full.ok === false && full.error).toMatch(/QuotaExceededError/)
+    expect((await send({ type: 'detach', id: 1 })).ok).toBe(true)
+    expect(fs.root.read('q')).toEqual(data)
+  })
+
   it('says "unsupported" where there are no sync access handles', async () => {
     const { send } = setUp({ syncAccessHandles: false })
     const reply = await send({ type: 'open', id: 1, path: ['a'] })
@@ -138,6 +183,12 @@ describe('OPFS worker protocol', () => {
       expect(isOpfsWorkerRequest({ ...open, path })).toBe(false)
     }
     expect(isOpfsWorkerRequest({ ...open, path: Array<string>(9).fill('a') })).toBe(false)
+    const file = { ...open, path: ['a'] }
+    expect(isOpfsWorkerRequest({ ...file, atBytes: 5, sizeBytes: 10 })).toBe(true)
+    for (const bad of [-1, 0.5, Number.NaN, '10', 2 ** 60]) {
+      expect(isOpfsWorkerRequest({ ...file, sizeBytes: bad })).toBe(false)
+      expect(isOpfsWorkerRequest({ ...file, atBytes: bad })).toBe(false)
+    }
     expect(
       isOpfsWorkerRequest({
         type: 'write',

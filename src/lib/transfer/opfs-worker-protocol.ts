@@ -14,8 +14,10 @@ export type OpfsWorkerCommand =
   /**
    * Create (or empty) the file at `path` from the OPFS root, creating its folders; with `atBytes`,
    * reopen an existing file holding at least that many bytes, cut it there, and append from there.
+   * With `sizeBytes` (the file's final size), the file is grown to it at once where the storage
+   * allows, so the writes fill it in place (see reserve()).
    */
-  | { type: 'open'; id: number; path: string[]; atBytes?: number }
+  | { type: 'open'; id: number; path: string[]; atBytes?: number; sizeBytes?: number }
   /** Append `byteLength` bytes of `buffer` from `byteOffset` (the buffer is transferred). */
   | { type: 'write'; id: number; buffer: ArrayBuffer; byteOffset: number; byteLength: number }
   /** Flush and close: the file is complete. */
@@ -50,6 +52,8 @@ interface WorkerFile {
   name: string
   access: SyncAccessHandleLike
   offsetBytes: number
+  /** The file's size on storage, past offsetBytes while a reservation is unfilled. */
+  sizeBytes: number
   /** Set by the first failed write: later writes would leave a gap, so they fail too. */
   failure: string | null
 }
@@ -79,12 +83,14 @@ export const isOpfsWorkerRequest = (value: unknown): value is OpfsWorkerRequest 
     case 'open': {
       const path = message['path']
       const atBytes = message['atBytes']
+      const sizeBytes = message['sizeBytes']
       return (
         Array.isArray(path) &&
         path.length > 0 &&
         path.length <= maxWorkerPathSegments &&
         path.every(isSafeSegment) &&
-        (atBytes === undefined || (Number.isSafeInteger(atBytes) && (atBytes as number) >= 0))
+        (atBytes === undefined || (Number.isSafeInteger(atBytes) && (atBytes as number) >= 0)) &&
+        (sizeBytes === undefined || (Number.isSafeInteger(sizeBytes) && (sizeBytes as number) >= 0))
       )
     }
     case 'write': {
@@ -121,7 +127,7 @@ const failed = (request: number, error: string, unsupported = false): OpfsWorker
 
 const open = async (
   state: OpfsWorkerState,
-  { request, id, path, atBytes }: Extract<OpfsWorkerRequest, { type: 'open' }>,
+  { request, id, path, atBytes, sizeBytes }: Extract<OpfsWorkerRequest, { type: 'open' }>,
   env: OpfsWorkerEnv,
 ): Promise<OpfsWorkerReply> => {
   if (state.files.has(id)) return failed(request, `file ${id} is open already`)
@@ -151,8 +157,34 @@ const open = async (
     await access.close()
     throw error
   }
-  state.files.set(id, { dir, name, access, offsetBytes, failure: null })
+  const file: WorkerFile = { dir, name, access, offsetBytes, sizeBytes: offsetBytes, failure: null }
+  if (sizeBytes !== undefined) await reserve(file, sizeBytes)
+  state.files.set(id, file)
   return ok(request)
+}
+
+/**
+ * Grows the file to its final size before the first write, where the storage allows; else it grows
+ * write by write as before. Chromium's in-memory OPFS (private windows) keeps a file in one array
+ * that every growing write reallocates and copies, and its disk OPFS asks the browser for quota as
+ * a file grows: one truncate() does each once. A file is never left longer than what was written:
+ * close and detach cut it back (unfill()).
+ */
+const reserve = async (file: WorkerFile, sizeBytes: number): Promise<void> => {
+  if (sizeBytes <= file.offsetBytes) return
+  try {
+    await file.access.truncate(sizeBytes)
+    file.sizeBytes = sizeBytes
+  } catch {
+    // No room for all of it at once (quota): the writes say so when they get there.
+  }
+}
+
+/** Cuts off what a reservation left unwritten. */
+const unfill = async (file: WorkerFile): Promise<void> => {
+  if (file.sizeBytes === file.offsetBytes) return
+  await file.access.truncate(file.offsetBytes)
+  file.sizeBytes = file.offsetBytes
 }
 
 const write = (file: WorkerFile, view: Uint8Array<ArrayBuffer>): void => {
@@ -165,6 +197,7 @@ const write = (file: WorkerFile, view: Uint8Array<ArrayBuffer>): void => {
     doneBytes += written
   }
   file.offsetBytes += doneBytes
+  if (file.offsetBytes > file.sizeBytes) file.sizeBytes = file.offsetBytes
 }
 
 /** Handles one request; never rejects: every failure becomes a reply. */
@@ -192,8 +225,12 @@ export const handleWorkerMessage = async (
         if (file === undefined) return failed(request, `close of file ${id}, which is not open`)
         if (file.failure !== null) return failed(request, file.failure)
         state.files.delete(id)
-        await file.access.flush()
-        await file.access.close()
+        try {
+          await unfill(file)
+          await file.access.flush()
+        } finally {
+          await file.access.close()
+        }
         return ok(request)
       case 'flush':
         if (file === undefined) return failed(request, `flush of file ${id}, which is not open`)
@@ -204,6 +241,7 @@ export const handleWorkerMessage = async (
         if (file === undefined) return ok(request)
         state.files.delete(id)
         try {
+          await unfill(file)
           await file.access.flush()
         } finally {
           await file.access.close()

@@ -99,6 +99,19 @@ describe('sink factory policy', () => {
     expect(fs.root.files()).toEqual([`ferry-incoming/${id}/3`])
   })
 
+  it('reserves an OPFS file’s offered size before the first write, and ends at what came', async () => {
+    const { fs, factory } = setUp()
+    const id = newTransferId()
+    const file = offered(2, 5 * thresholdBytes)
+    const sink = factory.createSink(id, file)
+    await sink.write(randomBytes(thresholdBytes, 4))
+    await sink.flush?.()
+    expect(fs.root.read(`ferry-incoming/${id}/2`)?.length).toBe(file.size)
+    // A peer that sent less than it offered: the file holds what came, no reserved zeros.
+    expect((await sink.close()).size).toBe(thresholdBytes)
+    expect(fs.root.read(`ferry-incoming/${id}/2`)?.length).toBe(thresholdBytes)
+  })
+
   it('never uses the peer-provided name or path on disk', async () => {
     const { fs, factory } = setUp()
     const id = newTransferId()

@@ -69,9 +69,15 @@ class Bytes {
     this.data.set(bytes, at)
     this.size = Math.max(this.size, end)
   }
+  /** Cuts or grows (with zeros) to `size`, as FileSystemSyncAccessHandle.truncate does. */
   truncate(size: number): void {
     this.store.resize(this.size, size)
     if (size < this.size) this.data.fill(0, size, this.size)
+    if (size > this.data.length) {
+      const grown = new Uint8Array(size)
+      grown.set(this.data.subarray(0, this.size))
+      this.data = grown
+    }
     this.size = size
   }
   contents(): Uint8Array<ArrayBuffer> {
@@ -389,6 +395,8 @@ export interface FakeWorker {
   maxUnansweredWriteBytes(): number
   /** Write buffers the client made new, rather than reused from the worker's replies. */
   freshWriteBuffers(): number
+  /** The byte length of every write posted so far, in order. */
+  writes(): number[]
 }
 
 /**
@@ -399,6 +407,7 @@ export const connectFakeWorker = (root: DirectoryHandleLike): FakeWorker => {
   let paused = false
   const held: unknown[] = []
   const writeBytes = new Map<number, number>()
+  const writes: number[] = []
   let unansweredBytes = 0
   let maxUnansweredBytes = 0
   const later = (task: () => void): void => void setTimeout(task, 0)
@@ -422,6 +431,7 @@ export const connectFakeWorker = (root: DirectoryHandleLike): FakeWorker => {
   const client = createOpfsWorkerClient((request: OpfsWorkerRequest, transfer) => {
     if (request.type === 'write') {
       writeBytes.set(request.request, request.byteLength)
+      writes.push(request.byteLength)
       unansweredBytes += request.byteLength
       maxUnansweredBytes = Math.max(maxUnansweredBytes, unansweredBytes)
     }
@@ -429,8 +439,8 @@ export const connectFakeWorker = (root: DirectoryHandleLike): FakeWorker => {
     later(() => deliver(copy))
   })
   const writeBuffer = client.writeBuffer.bind(client)
-  client.writeBuffer = (bytes) => {
-    const buffer = writeBuffer(bytes)
+  client.writeBuffer = () => {
+    const buffer = writeBuffer()
     if (!givenBack.has(buffer)) freshWriteBuffers++
     return buffer
   }
@@ -445,5 +455,6 @@ export const connectFakeWorker = (root: DirectoryHandleLike): FakeWorker => {
     },
     maxUnansweredWriteBytes: () => maxUnansweredBytes,
     freshWriteBuffers: () => freshWriteBuffers,
+    writes: () => [...writes],
   }
 }
