@@ -25,10 +25,11 @@
  * `Runtime.getHeapUsage` of the page and its dedicated workers: V8 heap + embedder heap +
  * ArrayBuffer backing stores) and the resident memory of every Chromium process (the browser
  * process of each profile and all its descendants, from /proc). It also prints where each phase's
- * CPU time went (per browser process kind, per thread of each renderer, browser process and network service, and other work on the machine,
- * which shares these cores and skews every rate), a table of CPU milliseconds per MiB moved for
- * each side's renderer threads (main, worker, WebRTC, IO) and its network service, and with
- * --profile the pages' main-thread and worker profiles.
+ * CPU time went (per browser process kind; per thread of each renderer, browser process and
+ * network service; and other work on the machine, which shares these cores and skews every rate),
+ * a table of CPU milliseconds per MiB moved for each side's renderer threads (main, worker,
+ * WebRTC, IO) and its network service, and with --profile the pages' main-thread and worker
+ * profiles.
  *
  * The last line printed is one JSON object; ratio = ferry / raw, browserRssGrowthMiB is the
  * peak total RSS during the Ferry transfer minus the total just before it, and mode says how the
