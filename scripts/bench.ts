@@ -1,7 +1,8 @@
 /**
  * Ferry's throughput and memory, measured against a raw RTCDataChannel in the same run
  * (DESIGN.md, "Performance targets"). `npm run bench -- [--mib 1024] [--raw-mib 256]
- * [--receivers 1] [--one-browser] [--no-download-check] [--profile] [--dist dist] [--receiver firefox]`.
+ * [--receivers 1] [--one-browser [--on-disk]] [--no-download-check] [--profile] [--dist dist]
+ * [--receiver firefox]`.
  *
  * Runs inside a loopback-only network namespace (scripts/in-netns.sh). It starts the local relay
  * and the built app on 127.0.0.1, opens one sender and N receivers, each in a persistent Chromium
@@ -9,9 +10,12 @@
  * store), and measures:
  *
  * With --one-browser every device is instead a context of one Chromium: one network service and
- * one browser process for all, as two tabs of one machine, so the browser's own per-byte work no
- * longer dominates and Ferry's shows. Such contexts are off the record: they keep OPFS in memory,
- * so the receiver's writes cost less than on disk and the browser's RSS grows by the file's size.
+ * one browser process for all, so the browser's own per-byte work no longer dominates and Ferry's
+ * shows. Such contexts are off the record: they keep OPFS in memory, in the browser process, so
+ * each of the receiver's writes is an IPC and a copy there (more CPU than a write to disk), and
+ * the browser's RSS grows by the file's size. With --one-browser --on-disk the two devices are
+ * instead two tabs of one on-disk profile, at two origins (127.0.0.1 and localhost) so that each
+ * has storage and an identity of its own, as two tabs of one machine: OPFS on disk.
  *
  * 1. Raw: a bare RTCPeerConnection pair between the sender's and the first receiver's page, one
  *    ordered channel, 256 KiB messages under the app's backpressure rules (limits.ts), timed on the
@@ -41,13 +45,7 @@ import { mkdir, mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type CDPSession,
-  type Page,
-} from '@playwright/test'
+import { chromium, type BrowserContext, type CDPSession, type Page } from '@playwright/test'
 import { bulkHighWaterBytes, bulkLowWaterBytes } from '../src/lib/protocol/limits.ts'
 import { chromiumArgs, chromiumPath } from './chromium.ts'
 import { startNostrRelay } from './relay/nostr-relay.ts'
@@ -72,6 +70,8 @@ const { values: flags } = parseArgs({
     receivers: { type: 'string', default: '1' },
     /** Every device a context of one Chromium instead of a Chromium each. */
     'one-browser': { type: 'boolean', default: false },
+    /** With --one-browser: two tabs of one on-disk profile, at two origins, not two contexts. */
+    'on-disk': { type: 'boolean', default: false },
     'no-download-check': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     /** Another build to measure, e.g. one made with `vite build --outDir`. */
@@ -89,7 +89,11 @@ const fileMiB = positiveInt('mib', flags.mib)
 const rawMiB = positiveInt('raw-mib', flags['raw-mib'])
 const receiverCount = positiveInt('receivers', flags.receivers)
 const oneBrowser = flags['one-browser']
-const mode = oneBrowser ? 'one-browser' : 'browser-per-device'
+const onDisk = flags['on-disk']
+if (onDisk && (!oneBrowser || receiverCount > 1)) {
+  throw new Error('bench: --on-disk goes with --one-browser and one receiver (two origins)')
+}
+const mode = oneBrowser ? (onDisk ? 'one-browser-on-disk' : 'one-browser') : 'browser-per-device'
 const downloadCheck = !flags['no-download-check']
 /** Records the pages' main-thread CPU profiles during the Ferry transfer into .bench/. */
 const profiling = flags.profile
@@ -306,17 +310,41 @@ const heapMeter = async (cdp: CDPSession): Promise<() => Promise<number>> => {
  * resolve inside the namespace. */
 const contextOptions = { permissions: ['camera', 'microphone'], acceptDownloads: true }
 
-/** The Chromium every device shares with --one-browser, started on first use. */
-let sharedBrowser: Promise<{ browser: Browser; browserPid: number }> | null = null
+/**
+ * The Chromium every device shares with --one-browser, started on first use: a context for each
+ * device, or with --on-disk one on-disk profile whose tabs are the devices.
+ */
+let sharedBrowser: Promise<{
+  newContext(): Promise<BrowserContext>
+  browserPid: number
+}> | null = null
 const launchSharedBrowser = async () => {
   // A switch Chromium ignores, to tell its browser process from other helpers' on this machine.
   const marker = `--ferry-bench=${process.pid}-${Date.now()}`
+  if (onDisk) {
+    const userDataDir = await mkdtemp(join(tmpdir(), 'ferry-bench-shared-'))
+    cleanups.push(() => rm(userDataDir, { recursive: true, force: true }))
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: chromiumPath,
+      args: [...chromiumArgs, marker],
+      ...contextOptions,
+    })
+    cleanups.push(() => context.close())
+    return { newContext: () => Promise.resolve(context), browserPid: await findBrowserPid(marker) }
+  }
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: [...chromiumArgs, marker],
   })
   cleanups.push(() => browser.close())
-  return { browser, browserPid: await findBrowserPid(marker) }
+  return {
+    newContext: async () => {
+      const context = await browser.newContext(contextOptions)
+      cleanups.push(() => context.close())
+      return context
+    },
+    browserPid: await findBrowserPid(marker),
+  }
 }
 
 /**
@@ -347,13 +375,20 @@ const findRendererPid = async (page: Page, browserPid: number): Promise<number> 
   return pid
 }
 
+/** Pages already a device's. */
+const claimed = new WeakSet<Page>()
+
 const openDevice = async (role: string, url: string): Promise<Device> => {
   let context: BrowserContext
+  let page: Page
   let browserPid: number
   if (oneBrowser) {
     const shared = await (sharedBrowser ??= launchSharedBrowser())
-    context = await shared.browser.newContext(contextOptions)
+    context = await shared.newContext()
     browserPid = shared.browserPid
+    // A tab of its own, except the blank one a fresh profile opens with.
+    const blank = context.pages().find((each) => each.url() === 'about:blank' && !claimed.has(each))
+    page = blank ?? (await context.newPage())
   } else {
     const userDataDir = await mkdtemp(join(tmpdir(), `ferry-bench-${role}-`))
     cleanups.push(() => rm(userDataDir, { recursive: true, force: true }))
@@ -363,9 +398,10 @@ const openDevice = async (role: string, url: string): Promise<Device> => {
       ...contextOptions,
     })
     browserPid = await findBrowserPid(`--user-data-dir=${userDataDir}`)
+    cleanups.push(() => context.close())
+    page = context.pages()[0] ?? (await context.newPage())
   }
-  cleanups.push(() => context.close())
-  const page = context.pages()[0] ?? (await context.newPage())
+  claimed.add(page)
   const heapBytes = await heapMeter(await context.newCDPSession(page))
   await page.goto(url)
   const name = await page.getByTestId('my-name').innerText({ timeout: joinTimeoutMs })
@@ -1030,10 +1066,14 @@ const main = async () => {
 
   const token = () => Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url')
   const link = `${server.url}#room=${token()}&key=${token()}`
+  // Tabs of one profile share an origin's storage, and with it the device's name and identity:
+  // the receiver's tab is at another origin (localhost is as secure a context as 127.0.0.1).
+  const receiverLink = onDisk ? link.replace('//127.0.0.1:', '//localhost:') : link
+  if (onDisk && receiverLink === link) throw new Error(`bench: ${link} is not on 127.0.0.1`)
   const devices = await Promise.all([
     openDevice('sender', link),
     ...Array.from({ length: receiverCount }, (_, i) =>
-      openDevice(receiverCount === 1 ? 'receiver' : `receiver${i + 1}`, link),
+      openDevice(receiverCount === 1 ? 'receiver' : `receiver${i + 1}`, receiverLink),
     ),
   ])
   const [sender, firstReceiver, ...moreReceivers] = devices
@@ -1164,7 +1204,9 @@ const main = async () => {
       device.rendererPid = await findRendererPid(device.page, device.browserPid)
     }
     console.log(
-      'note: --one-browser contexts are off the record: OPFS lives in memory, so the receiver writes to RAM (not disk) and the browser RSS grows by what it received',
+      onDisk
+        ? 'note: --one-browser --on-disk: two tabs of one on-disk profile, at two origins; OPFS on disk'
+        : 'note: --one-browser contexts are off the record: OPFS lives in memory in the browser process, so each receiver write is an IPC and a copy there (not a disk write), and the browser RSS grows by what it received',
     )
   }
 
