@@ -168,8 +168,8 @@ const openWorkerSink = async (
     type: 'open',
     id,
     path: [...path, name],
-    ...(atBytes === undefined ? {} : { atBytes }),
-    ...(sizeBytes === undefined ? {} : { sizeBytes }),
+    atBytes,
+    sizeBytes,
   })
 
   /** Writes the worker has not answered yet, oldest first (it answers in order). */

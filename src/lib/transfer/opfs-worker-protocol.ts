@@ -17,7 +17,13 @@ export type OpfsWorkerCommand =
    * With `sizeBytes` (the file's final size), the file is grown to it at once where the storage
    * allows, so the writes fill it in place (see reserve()).
    */
-  | { type: 'open'; id: number; path: string[]; atBytes?: number; sizeBytes?: number }
+  | {
+      type: 'open'
+      id: number
+      path: string[]
+      atBytes?: number | undefined
+      sizeBytes?: number | undefined
+    }
   /** Append `byteLength` bytes of `buffer` from `byteOffset` (the buffer is transferred). */
   | { type: 'write'; id: number; buffer: ArrayBuffer; byteOffset: number; byteLength: number }
   /** Flush and close: the file is complete. */

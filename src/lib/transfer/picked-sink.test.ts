@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createFakeFileSystem, type FakeFileHandle } from './testing/fake-file-system.ts'
-import {
-  canPickDestination,
-  createPickedFileSink,
-  createPickedFolderSink,
-  pickDestination,
-  type PickerApi,
-} from './picked-sink.ts'
+import { createPickedFileSink, createPickedFolderSink } from './picked-sink.ts'
+import { canPickDestination, pickDestination, type PickerApi } from './pickers.ts'
 import { randomBytes, sameBytes } from './testing/test-harness.ts'
 
 describe('picked folder sink', () => {

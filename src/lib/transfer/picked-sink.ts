@@ -2,7 +2,8 @@
  * Sinks that write received files straight to a place the person picked (File System Access:
  * showSaveFilePicker for one file, showDirectoryPicker for several), through createWritable().
  * Paths in a picked folder come from the peer, so they go through protocol/paths.ts (savedPath)
- * before they touch the disk, and existing files are never overwritten.
+ * before they touch the disk, and existing files are never overwritten. The pickers themselves are
+ * in pickers.ts; this module is loaded only once a transfer is saved to a picked place.
  */
 import {
   createLazySink,
@@ -12,15 +13,8 @@ import {
   type DirectoryHandleLike,
   type FileHandleLike,
 } from './disk-sink.ts'
-import { fallbackSavedName, savedName, savedPath } from '../protocol/paths.ts'
+import { fallbackSavedName, savedPath } from '../protocol/paths.ts'
 import type { OfferedFile, Sink } from './types.ts'
-
-/** Where the person chose to save a transfer's files. */
-export type Destination =
-  /** One file (showSaveFilePicker); receives the transfer's file 0. */
-  | { kind: 'file'; handle: FileHandleLike }
-  /** A folder (showDirectoryPicker); each file goes to its relative path inside it. */
-  | { kind: 'folder'; handle: DirectoryHandleLike }
 
 /** Tries at "name (n).ext" before giving up on a free name. */
 export const maxNameAttempts = 100
@@ -87,62 +81,3 @@ export const createPickedFileSink = (handle: FileHandleLike, type: string): Sink
       if ((await handle.getFile()).size === 0) await handle.remove()
     }),
   )
-
-/** The File System Access pickers, where the browser has them (Chromium on desktop). */
-export interface PickerApi {
-  showSaveFilePicker?(options?: {
-    suggestedName?: string
-    id?: string
-    startIn?: string
-  }): Promise<FileHandleLike>
-  showDirectoryPicker?(options?: {
-    id?: string
-    mode?: 'read' | 'readwrite'
-    startIn?: string
-  }): Promise<DirectoryHandleLike>
-}
-
-const browserPickers = (): PickerApi => globalThis as unknown as PickerApi
-
-/** Whether this browser lets the person pick where `fileCount` received files go. */
-export const canPickDestination = (
-  fileCount: number,
-  api: PickerApi = browserPickers(),
-): boolean =>
-  fileCount === 1
-    ? typeof api.showSaveFilePicker === 'function'
-    : typeof api.showDirectoryPicker === 'function'
-
-/**
- * Asks the person where to save the offered files: a file for one, a folder for several. Call it
- * straight from the click that accepts (pickers need user activation), after canPickDestination.
- * Resolves null when the person closes the picker; other failures (no picker, not allowed here)
- * reject.
- */
-export const pickDestination = async (
-  files: readonly Pick<OfferedFile, 'name'>[],
-  api: PickerApi = browserPickers(),
-): Promise<Destination | null> => {
-  try {
-    const [only] = files
-    if (files.length === 1 && only !== undefined) {
-      if (api.showSaveFilePicker === undefined) throw new Error('ferry: no showSaveFilePicker')
-      const handle = await api.showSaveFilePicker({
-        suggestedName: savedName(only.name),
-        id: 'ferry-save',
-        startIn: 'downloads',
-      })
-      return { kind: 'file', handle }
-    }
-    if (api.showDirectoryPicker === undefined) throw new Error('ferry: no showDirectoryPicker')
-    const handle = await api.showDirectoryPicker({
-      id: 'ferry-save-folder',
-      mode: 'readwrite',
-      startIn: 'downloads',
-    })
-    return { kind: 'folder', handle }
-  } catch (error) {
-    if (errorName(error) === 'AbortError') return null
-    throw error
-  }
-}

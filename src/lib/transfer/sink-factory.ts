@@ -1,6 +1,6 @@
 /**
  * Decides where each received file goes, and cleans up after transfers. Per file:
- * 1. a destination the person picked for the transfer (picked-sink.ts);
+ * 1. a destination the person picked for the transfer (pickers.ts, picked-sink.ts);
  * 2. else, for a small file while the memory budget lasts, memory (memory-sink.ts);
  * 3. else OPFS (opfs-sink.ts: the writer worker, else createWritable), else memory.
  *
@@ -10,7 +10,7 @@
  * holds a Web Lock named after it, so another tab's purgeStale() leaves it alone.
  */
 import { isTransferId } from '../protocol/ids.ts'
-import { removeEntryQuietly, type DirectoryHandleLike } from './disk-sink.ts'
+import { createLazySink, removeEntryQuietly, type DirectoryHandleLike } from './disk-sink.ts'
 import {
   createOpfsSink,
   reopenOpfsSink,
@@ -18,7 +18,7 @@ import {
   type OpfsFolder,
   type OpfsWorkerClient,
 } from './opfs-sink.ts'
-import { createPickedFileSink, createPickedFolderSink, type Destination } from './picked-sink.ts'
+import type { Destination } from './pickers.ts'
 import type { OfferedFile, Sink } from './types.ts'
 
 /**
@@ -201,11 +201,14 @@ export const createSinkFactory = (deps: SinkFactoryDeps): SinkFactory => {
 
   const pickedSink = (entry: TransferEntry, file: OfferedFile): Sink | null => {
     const { destination } = entry
-    if (destination?.kind === 'folder') return createPickedFolderSink(destination.handle, file)
-    if (destination?.kind === 'file' && file.index === 0) {
-      return createPickedFileSink(destination.handle, file.type)
-    }
-    return null
+    if (destination === null || (destination.kind === 'file' && file.index !== 0)) return null
+    // Loaded on first use: most transfers are never saved to a picked place.
+    return createLazySink(async () => {
+      const picked = await import('./picked-sink.ts')
+      return destination.kind === 'folder'
+        ? picked.createPickedFolderSink(destination.handle, file)
+        : picked.createPickedFileSink(destination.handle, file.type)
+    })
   }
 
   return {
