@@ -5,6 +5,7 @@ import {
   createFakeFileSystem,
   type FakeFileSystem,
   type FakeFileSystemOptions,
+  type FakeWorker,
 } from './testing/fake-file-system.ts'
 import { createMemorySink } from './memory-sink.ts'
 import {
@@ -68,6 +69,23 @@ const same = (actual: Uint8Array | undefined, expected: Uint8Array): boolean =>
 
 const withWorker = (fs: FakeFileSystem) => connectFakeWorker(fs.root).client
 
+/** An OPFS sink with a fake writer worker the test can watch (its writes) and hold (pause). */
+const setUpWatched = (options: FakeFileSystemOptions = {}) => {
+  let watched: FakeWorker | null = null
+  const { fs, sink } = setUp({
+    ...options,
+    worker: (fs) => {
+      watched = connectFakeWorker(fs.root)
+      return watched.client
+    },
+  })
+  const worker = (): FakeWorker => {
+    if (watched === null) throw new Error('no worker yet')
+    return watched
+  }
+  return { fs, sink, worker }
+}
+
 /** Writes `data` as views into one larger buffer, in chunks of varying size (1 byte to 64 KiB). */
 const writeInPieces = async (sink: Sink, data: Uint8Array): Promise<Uint8Array> => {
   const big = new Uint8Array(data.length + 100)
@@ -97,13 +115,7 @@ describe('OPFS sink, through the writer worker', () => {
   })
 
   it('copies what it writes into buffers the worker gives back, and leaves the caller’s alone', async () => {
-    let worker = connectFakeWorker(createFakeFileSystem().root)
-    const { fs, sink } = setUp({
-      worker: (fs) => {
-        worker = connectFakeWorker(fs.root)
-        return worker.client
-      },
-    })
+    const { fs, sink, worker } = setUpWatched()
     const data = randomBytes(40 * chunkBytes + 123, 9)
     const frames: Uint8Array[] = []
     for (let at = 0; at < data.length; at += chunkBytes) {
@@ -118,83 +130,58 @@ describe('OPFS sink, through the writer worker', () => {
     // The received frames stay whole (nothing was taken from under their owner).
     expect(frames.every((frame) => frame.byteLength > 34)).toBe(true)
     // Frames were gathered into full buffers: 10 MiB took 10 writes and a last partial one.
-    expect(worker.writes()).toEqual([
+    expect(worker().writes()).toEqual([
       ...Array<number>(Math.floor(data.length / writeBufferBytes)).fill(writeBufferBytes),
       data.length % writeBufferBytes,
     ])
     // The same few buffers went round.
-    expect(worker.freshWriteBuffers()).toBeGreaterThan(0)
-    expect(worker.freshWriteBuffers()).toBeLessThanOrEqual(maxPooledWriteBuffers)
+    expect(worker().freshWriteBuffers()).toBeGreaterThan(0)
+    expect(worker().freshWriteBuffers()).toBeLessThanOrEqual(maxPooledWriteBuffers)
   })
 
   it('splits a write larger than a buffer across buffers, and keeps only whole ones', async () => {
-    const worker = connectFakeWorker(createFakeFileSystem().root)
-    const client = worker.client
+    const { client } = connectFakeWorker(createFakeFileSystem().root)
     expect(client.writeBuffer().byteLength).toBe(writeBufferBytes)
     // A reply's buffer of another size is not kept.
     client.receive({ request: 1, ok: true, buffer: new ArrayBuffer(8) })
     expect(client.writeBuffer().byteLength).toBe(writeBufferBytes)
 
-    let counted = connectFakeWorker(createFakeFileSystem().root)
-    const { fs, sink } = setUp({
-      worker: (fs) => {
-        counted = connectFakeWorker(fs.root)
-        return counted.client
-      },
-    })
+    const { fs, sink, worker } = setUpWatched()
     const data = randomBytes(2 * writeBufferBytes + 1000, 10)
     await sink.write(data.subarray(0, 500))
     await sink.write(data.subarray(500))
     expect((await sink.close()).size).toBe(data.length)
     expect(same(fs.root.read(path), data)).toBe(true)
-    expect(counted.writes()).toEqual([writeBufferBytes, writeBufferBytes, 1000])
+    expect(worker().writes()).toEqual([writeBufferBytes, writeBufferBytes, 1000])
   })
 
   it('writes out a partly filled buffer before a flush, a detach and a close', async () => {
-    let worker = connectFakeWorker(createFakeFileSystem().root)
-    const { fs, sink } = setUp({
-      worker: (fs) => {
-        worker = connectFakeWorker(fs.root)
-        return worker.client
-      },
-    })
+    const { fs, sink, worker } = setUpWatched()
     const data = randomBytes(3000, 11)
     await sink.write(data.subarray(0, 1000))
     // Buffered on the page: nothing reached the worker yet.
-    expect(worker.writes()).toEqual([])
+    expect(worker().writes()).toEqual([])
     expect(await sink.flush?.()).toBe(true)
-    expect(worker.writes()).toEqual([1000])
+    expect(worker().writes()).toEqual([1000])
     await sink.write(data.subarray(1000, 2000))
     await sink.detach?.()
-    expect(worker.writes()).toEqual([1000, 1000])
+    expect(worker().writes()).toEqual([1000, 1000])
     expect(same(fs.root.read(path), data.subarray(0, 2000))).toBe(true)
   })
 
   it('drops what is buffered on abort, writing nothing more', async () => {
-    let worker = connectFakeWorker(createFakeFileSystem().root)
-    const { fs, sink } = setUp({
-      worker: (fs) => {
-        worker = connectFakeWorker(fs.root)
-        return worker.client
-      },
-    })
+    const { fs, sink, worker } = setUpWatched()
     await sink.write(randomBytes(writeBufferBytes + 10, 12))
     await sink.abort()
-    expect(worker.writes()).toEqual([writeBufferBytes])
+    expect(worker().writes()).toEqual([writeBufferBytes])
     expect(fs.root.files()).toEqual([])
   })
 
   it('keeps a bounded number of bytes in flight to the worker', async () => {
-    let worker = connectFakeWorker(createFakeFileSystem().root)
-    const { sink } = setUp({
-      worker: (fs) => {
-        worker = connectFakeWorker(fs.root)
-        return worker.client
-      },
-    })
+    const { sink, worker } = setUpWatched()
     await sink.write(new Uint8Array(1)) // opened
     await new Promise((resolve) => setTimeout(resolve, 20)) // and answered
-    worker.pause()
+    worker().pause()
     let accepted = 0
     const writes = (async () => {
       for (let i = 0; i < 64; i++) {
@@ -207,10 +194,10 @@ describe('OPFS sink, through the writer worker', () => {
     // acknowledgements: the write that went past the bound waits.
     const stalledAt = Math.floor((opfsWritesInFlightBytes + writeBufferBytes - 1) / chunkBytes)
     expect(accepted).toBe(stalledAt)
-    worker.resume()
+    worker().resume()
     await writes
-    expect(worker.maxUnansweredWriteBytes()).toBeGreaterThan(opfsWritesInFlightBytes)
-    expect(worker.maxUnansweredWriteBytes()).toBeLessThanOrEqual(
+    expect(worker().maxUnansweredWriteBytes()).toBeGreaterThan(opfsWritesInFlightBytes)
+    expect(worker().maxUnansweredWriteBytes()).toBeLessThanOrEqual(
       opfsWritesInFlightBytes + writeBufferBytes,
     )
     expect((await sink.close()).size).toBe(1 + 64 * chunkBytes)
