@@ -32,12 +32,13 @@ export const opfsIncomingFolder = 'ferry-incoming'
  * The size of the buffers that carry writes to the worker and back. The page copies what it is
  * given into one (a memcpy, a fraction of a millisecond per MiB) until it is full, then hands it
  * over: each write costs the worker a call into the browser's storage, and Chromium an IPC and a
- * copy per call, so fewer, larger writes cost less per byte (docs/performance.md: 256 MiB through
- * a sync access handle took 22 ms of CPU per MiB in 252 KiB writes, 16 in 1 MiB ones). The page
- * does not hand over the received frames themselves: a frame handed over becomes garbage in the
- * worker, and V8 frees such buffers only when a collection runs, which it puts off until tens of
- * MiB of them have piled up (the receiving page's heap peaked at 78-86 MiB on 256 MiB). The
- * worker gives each buffer back with its reply, so the same few go round.
+ * copy per call, so fewer, larger writes cost less per byte (`npm run bench:opfs`: in an
+ * off-the-record context, 19 ms of CPU per MiB in 252 KiB writes, 14 in 1 MiB ones, the size
+ * reserved; on disk under 1 either way). The page does not hand over the received frames
+ * themselves: a frame handed over becomes garbage in the worker, and V8 frees such buffers only
+ * when a collection runs, which it puts off until tens of MiB of them have piled up (the receiving
+ * page's heap peaked at 78-86 MiB on 256 MiB). The worker gives each buffer back with its reply,
+ * so the same few go round.
  */
 export const writeBufferBytes = 1024 * 1024
 
