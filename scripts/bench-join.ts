@@ -15,46 +15,62 @@
  *
  * Each run has a browser of its own: contexts closed in one run leave work behind (their rooms,
  * processes) that slowed the next runs by hundreds of milliseconds.
+ *
+ * It waits for a page's name and first device through the page's console (page-signal.ts), never
+ * a locator, which would run Playwright's own script on the page it measures.
  */
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { startNostrRelay } from './relay/nostr-relay.ts'
 import { startStaticServer } from './static-server.ts'
 import { chromiumArgs, chromiumPath } from './chromium.ts'
+import { pageSignal, pageSignalPrefix } from './page-signal.ts'
 
-const runs = Number(process.argv[2] ?? 5)
+const args = process.argv.slice(2)
+const distAt = args.indexOf('--dist')
+/** Another build's folder (`--dist /tmp/old`), to compare builds; the current build by default. */
+const dist = distAt >= 0 ? (args.splice(distAt, 2)[1] ?? 'dist') : 'dist'
+const runs = Number(args[0] ?? 5)
 /** Without a media permission Chromium hides host candidates behind mDNS names. */
 const contextOptions = { permissions: ['camera', 'microphone'] }
+/**
+ * How long the waiting page has been open when the second opens the link: long enough to have
+ * installed its service worker (3 s after load, src/lib/pwa/register.ts), as a device whose person
+ * then shares the link with another would have.
+ */
+const waitingPageSettleMs = 5000
 
 const token = () => Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url')
 const median = (values: number[]) =>
   [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]
-const seesPeer = (page: Page) =>
-  page.locator('[data-testid="peer"]').first().waitFor({ timeout: 30_000 })
-
 const relay = await startNostrRelay()
 const server = await startStaticServer({
-  root: 'dist',
+  root: dist,
   config: { relayUrls: [relay.url], iceServers: [] },
 })
 const launch = (): Promise<Browser> =>
   chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
 
 /** What a page recorded; runs before any of its scripts, so it sees every socket and connection. */
-const recordJoinSteps = () => {
+const recordJoinSteps = (signalPrefix: string) => {
   const marks: [string, number][] = []
   ;(globalThis as unknown as { ferryJoinMarks: typeof marks }).ferryJoinMarks = marks
   const mark = (what: string) => marks.push([what, performance.timeOrigin + performance.now()])
+  // The marks the bench waits for, told through the console (page-signal.ts).
+  const signal = (what: string) => {
+    mark(what)
+    console.debug(`${signalPrefix}${what}`)
+  }
   // The app's name shown, and the first device listed: seen as the document changes.
   const watchDocument = () => {
     const seen = new Set<string>()
     const look = () => {
       if (!seen.has('app') && document.querySelector('[data-testid="my-name"]')?.textContent) {
         seen.add('app')
-        mark('app')
+        signal('app')
       }
       if (!seen.has('listed') && document.querySelector('[data-testid="peer"]')) {
         seen.add('listed')
-        mark('listed')
+        signal('listed')
         observer.disconnect()
       }
     }
@@ -143,7 +159,7 @@ const measure = async (browser: Browser, staggered: boolean): Promise<number> =>
     browser.newContext(contextOptions),
   ])
   // tsx (keepNames) wraps named functions in a `__name` helper the page lacks: send source.
-  const script = `(() => { const __name = (target) => target; (${recordJoinSteps.toString()})() })()`
+  const script = `(() => { const __name = (target) => target; (${recordJoinSteps.toString()})(${JSON.stringify(pageSignalPrefix)}) })()`
   await Promise.all(contexts.map((context) => context.addInitScript({ content: script })))
   const [first, second] = (await Promise.all(contexts.map((context) => context.newPage()))) as [
     Page,
@@ -151,22 +167,21 @@ const measure = async (browser: Browser, staggered: boolean): Promise<number> =>
   ]
   try {
     if (staggered) {
+      const started = pageSignal(first, 'app')
       await first.goto(link)
-      await first.getByTestId('my-name').waitFor()
+      await started
       // Let the first page settle into the room, as it would while its person reaches for a phone.
-      await first.waitForTimeout(1500)
+      await first.waitForTimeout(waitingPageSettleMs)
     }
     // The moment the joining page is asked to open the link; each page's marks are epoch ms.
+    const listed = [pageSignal(first, 'listed'), pageSignal(second, 'listed')]
     const startedAtMs = Date.now()
-    await Promise.all([
-      staggered ? seesPeer(first) : first.goto(link).then(() => seesPeer(first)),
-      second.goto(link).then(() => seesPeer(second)),
-    ])
+    await Promise.all([...(staggered ? [] : [first.goto(link)]), second.goto(link), ...listed])
     // Both lists show the other: the later of the two pages' own times.
-    const listed = await Promise.all(
+    const listedAtMs = await Promise.all(
       [first, second].map(async (page) => markOf(await marksOf(page), 'listed')),
     )
-    const bothMs = Math.round(Math.max(...listed) - startedAtMs)
+    const bothMs = Math.round(Math.max(...listedAtMs) - startedAtMs)
     if (staggered) {
       const steps = await stepsOf(second, startedAtMs)
       stepRuns.push(steps)
