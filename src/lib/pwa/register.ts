@@ -1,5 +1,6 @@
 /** Service worker registration through workbox-window. The only module that imports it. */
 import { Workbox } from 'workbox-window'
+import { registrationMoment } from './register-moment.ts'
 
 export interface UpdateHooks {
   /**
@@ -21,12 +22,20 @@ export const registerServiceWorker = (hooks: UpdateHooks = {}): void => {
       workbox.messageSkipWaiting()
     })
   })
-  // Installing fetches the whole precache: after the page has loaded, so it does not compete.
-  const afterLoad =
+  const loaded =
     document.readyState === 'complete'
       ? Promise.resolve()
-      : new Promise((resolve) => addEventListener('load', resolve, { once: true }))
-  afterLoad
+      : new Promise<void>((resolve) => addEventListener('load', () => resolve(), { once: true }))
+  // Not while the page starts and joins its room (register-moment.ts).
+  registrationMoment({
+    loaded,
+    isHidden: () => document.visibilityState === 'hidden',
+    watchVisibility: (listener) => {
+      document.addEventListener('visibilitychange', listener)
+      return () => document.removeEventListener('visibilitychange', listener)
+    },
+    setTimeout: (callback, ms) => setTimeout(callback, ms),
+  })
     .then(() => workbox.register())
     .then(
       () => {
