@@ -5,13 +5,14 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   guardTrystero,
   maxHeldActionBytes,
   maxPendingTokens,
   maxRemoteRoomTokens,
   offerPoolSize,
+  offerPoolWarmupDelayMs,
   TrysteroGuardError,
   trysteroGuards,
 } from './vite-trystero-guards.ts'
@@ -92,7 +93,7 @@ describe('trystero guards', () => {
     expect(got.at(-1)).toEqual(new Uint8Array([1, 2, 3]))
   })
 
-  it('warm a pool of offerPoolSize offers when a room is joined, and make more on demand', async () => {
+  it('warm a pool of offerPoolSize offers after a room is joined, and make more on demand', async () => {
     const path = distFile('offer-pool.mjs')
     const { OfferPool } = (await import(/* @vite-ignore */ path)) as {
       OfferPool: new (makeOffer: () => unknown) => {
@@ -106,16 +107,31 @@ describe('trystero guards', () => {
       }
     }
     let made = 0
-    const pool = new OfferPool(() => ({ id: made++, isDead: false, destroy: () => undefined }))
-    pool.warmup()
+    const makeOffer = () => ({ id: made++, isDead: false, destroy: () => undefined })
+    vi.useFakeTimers()
+    const pool = new OfferPool(makeOffer)
+    const early = new OfferPool(makeOffer)
     try {
-      expect(made).toBe(offerPoolSize)
+      pool.warmup()
+      // Not while the page joins: an offer wanted then is made then.
+      expect(made).toBe(0)
+      expect(await pool.checkout(1, false, () => Promise.resolve('sdp'))).toHaveLength(1)
+      expect(made).toBe(1)
+      vi.advanceTimersByTime(offerPoolWarmupDelayMs)
+      expect(made).toBe(1 + offerPoolSize)
       expect(offerPoolSize).toBeLessThan(20)
       const offers = await pool.checkout(offerPoolSize + 2, false, () => Promise.resolve('sdp'))
       expect(offers).toHaveLength(offerPoolSize + 2)
-      expect(made).toBe(offerPoolSize + 2)
+      expect(made).toBe(1 + offerPoolSize + 2)
+      // A room left before its pool warmed makes none.
+      early.warmup()
+      early.destroy()
+      vi.advanceTimersByTime(offerPoolWarmupDelayMs)
+      expect(made).toBe(1 + offerPoolSize + 2)
     } finally {
       pool.destroy()
+      early.destroy()
+      vi.useRealTimers()
     }
   })
 

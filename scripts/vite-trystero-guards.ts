@@ -16,10 +16,11 @@
  *    an announcement or offer from a peer id it has no connection for while `maxPendingPeers`
  *    connections are still being set up (Trystero made one per fresh id, without limit).
  * 4. The offer pool (offer-pool.mjs): joining a room warms `offerPoolSize` offers, each an
- *    RTCPeerConnection gathering candidates, not Trystero's 20. They were made exactly while the
- *    joining page connects to its first peer; more are made when more peers want one at once.
- *    Paired join runs listed the second device 20-50 ms sooner, most of the time
- *    (docs/performance.md).
+ *    RTCPeerConnection gathering candidates, not Trystero's 20, and only `offerPoolWarmupDelayMs`
+ *    after the join. Trystero made them exactly while the joining page connects to its first peer
+ *    (whose offer it answers: the pool serves peers that come later); until the pool is warm, and
+ *    when more peers want one at once, an offer is made when one is needed. Paired join runs listed
+ *    the second device sooner with each step (docs/performance.md).
  */
 import type { Plugin } from 'vite'
 
@@ -29,6 +30,7 @@ export const maxPendingTokens = 4
 export const maxRemoteRoomTokens = 64
 export const maxPendingPeers = 16
 export const offerPoolSize = 4
+export const offerPoolWarmupDelayMs = 2000
 
 interface Rewrite {
   find: string
@@ -71,6 +73,14 @@ export const trysteroGuards: Record<string, Rewrite[]> = {
   ],
   'offer-pool.mjs': [
     { find: `const poolSize = 20;\n`, replace: `const poolSize = ${offerPoolSize};\n` },
+    {
+      find: `		alloc(poolSize, this.makeOffer).forEach((p) => this.push(p));\n		this.active = true;\n`,
+      replace: `		clearTimeout(this.ferryWarmupTimer);\n		this.ferryWarmupTimer = setTimeout(() => {\n			if (this.active) alloc(poolSize, this.makeOffer).forEach((p) => this.push(p));\n		}, ${offerPoolWarmupDelayMs});\n		this.active = true;\n`,
+    },
+    {
+      find: `	destroy() {\n		this.active = false;\n`,
+      replace: `	destroy() {\n		this.active = false;\n		clearTimeout(this.ferryWarmupTimer);\n`,
+    },
   ],
   'signal-handler.mjs': [
     {
