@@ -140,9 +140,10 @@ const nearbyLookupTimeoutMs = 5000
 const buildId = String(import.meta.env['VITE_FERRY_BUILD_ID'] ?? '') || 'dev'
 
 /**
- * Signalling (room.ts, with Trystero) is loaded when the first room opens (a link in the address,
- * or the nearby room once STUN has answered), not before the first paint: Trystero is a quarter
- * of the app's code and makes an elliptic-curve key as it loads.
+ * Signalling (room.ts, with Trystero) is loaded when the first room opens (the nearby room once
+ * STUN has answered), or just after the first render when the address holds a link, never before
+ * the first paint: Trystero is a quarter of the app's code and makes an elliptic-curve key as it
+ * loads.
  */
 const importSignalling = () => import('./lib/signalling/room.ts')
 type Signalling = Awaited<ReturnType<typeof importSignalling>>
@@ -290,6 +291,9 @@ const start = async () => {
       prompts,
     },
   })
+  // A link in the address: its room will open once the config and certificate are read, so load
+  // signalling now, while they are (only after the first render, which would wait for it).
+  if (parseRoomFragment(location.hash)) void loadSignalling()
   // Transfers an earlier visit was receiving are offered to resume; their partial files stay.
   // Other partial or unreleased files (a closed or crashed tab) must not pile up.
   void resumeStore.list().then((records) => {
