@@ -253,12 +253,17 @@ const setUp = (setup: Setup = {}) => {
     nearby: [] as NearbyStatus[],
     trust: [] as TrustSettings[],
     rooms: [] as (string | null)[],
+    /** Each room's `createdHere`, as told. */
+    createdHere: [] as boolean[],
     notices: [] as Notice[],
     addresses: [] as string[],
   }
   const events: FerryEvents = {
     onIdentity: () => undefined,
-    onRoom: (room) => seen.rooms.push(room?.roomId ?? null),
+    onRoom: (room) => {
+      seen.rooms.push(room?.roomId ?? null)
+      if (room) seen.createdHere.push(room.createdHere)
+    },
     onNearby: (status) => seen.nearby.push(status),
     onPeer: (peer) => seen.peers.set(peer.id, peer),
     onPeerGone: (peerId) => {
@@ -502,6 +507,15 @@ describe('peers across rooms', () => {
       [shared.roomId, nearby.options.roomId].sort(),
     )
     for (const room of joined) expect(room.options.config.relayUrls).toEqual(stunConfig.relayUrls)
+  })
+
+  it('tells a room made here from one opened from a link (its QR code is shown at once)', async () => {
+    const { ferry, seen } = setUp()
+    await ferry.start(linkA)
+    const made = ferry.shareLink()
+    expect(made.createdHere).toBe(true)
+    await ferry.joinLink({ roomId: 'C'.repeat(22), secret: 'c'.repeat(22) })
+    expect(seen.createdHere).toEqual([false, true, false])
   })
 
   it('greets each device once, and again once per device on a rename', async () => {

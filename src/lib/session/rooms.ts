@@ -21,6 +21,8 @@ import type { RoomKind } from './roster.ts'
 export interface ActiveRoom {
   roomId: string
   url: string
+  /** Made on this device (shareLink), not opened from a link: its QR code is wanted at once. */
+  createdHere: boolean
 }
 
 /** Whether this device is in its network's nearby room. */
@@ -187,8 +189,12 @@ export const createRooms = (deps: RoomsDeps): Rooms => {
     await membership.room?.leave()
   }
 
-  const enterLink = (roomLink: RoomLink): ActiveRoom => {
-    const active = { roomId: roomLink.roomId, url: roomUrl(deps.pageUrl(), roomLink) }
+  const enterLink = (roomLink: RoomLink, createdHere: boolean): ActiveRoom => {
+    const active = {
+      roomId: roomLink.roomId,
+      url: roomUrl(deps.pageUrl(), roomLink),
+      createdHere,
+    }
     link = openRoom('link', roomLink.roomId, roomLink.secret, roomLink.relayUrls)
     // Peers already connected (nearby) may be in it too: they are once they prove it.
     deps.onLinkChanged()
@@ -270,7 +276,7 @@ export const createRooms = (deps: RoomsDeps): Rooms => {
     link: () => (link && !link.left ? { roomId: link.roomId, secret: link.password } : null),
     inAnyRoom,
     start: (roomLink) => {
-      if (roomLink && !link) enterLink(roomLink)
+      if (roomLink && !link) enterLink(roomLink, false)
       void lookForNearby()
     },
     shareLink: () => {
@@ -280,7 +286,7 @@ export const createRooms = (deps: RoomsDeps): Rooms => {
         releaseRelays(leaving)
         void lookForNearby()
       }
-      return enterLink(createRoomLink())
+      return enterLink(createRoomLink(), true)
     },
     joinLink: async (roomLink) => {
       await leaveLink()
@@ -293,7 +299,7 @@ export const createRooms = (deps: RoomsDeps): Rooms => {
         linkOnOwnRelays = false
         void lookForNearby()
       }
-      enterLink(roomLink)
+      enterLink(roomLink, false)
     },
     leaveLink: async () => {
       const leaving = leaveLink()
