@@ -16,18 +16,12 @@ import { chromium, type Page } from '@playwright/test'
 import { startNostrRelay } from './relay/nostr-relay.ts'
 import { startStaticServer } from './static-server.ts'
 import { chromiumArgs, chromiumPath } from './chromium.ts'
-import { pageSignal, pageSignalPrefix } from './page-signal.ts'
+import { pageSignal, pageSignalPrefix, waitingPageSettleMs } from './page-signal.ts'
 
 const [rootA, rootB, pairsArg] = process.argv.slice(2)
 if (!rootA || !rootB) throw new Error('usage: bench-join-paired.ts <distA> <distB> [pairs]')
 const pairs = Number(pairsArg ?? 8)
 const contextOptions = { permissions: ['camera', 'microphone'] }
-/**
- * How long the waiting page has been open when the second opens the link: long enough to have
- * installed its service worker (3 s after load, src/lib/pwa/register.ts), as a device whose person
- * then shares the link with another would have.
- */
-const waitingPageSettleMs = 5000
 const token = () => Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url')
 const median = (values: number[]) =>
   [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? Number.NaN

@@ -23,7 +23,7 @@ import { chromium, type Browser, type Page } from '@playwright/test'
 import { startNostrRelay } from './relay/nostr-relay.ts'
 import { startStaticServer } from './static-server.ts'
 import { chromiumArgs, chromiumPath } from './chromium.ts'
-import { pageSignal, pageSignalPrefix } from './page-signal.ts'
+import { pageSignal, pageSignalPrefix, waitingPageSettleMs } from './page-signal.ts'
 
 const args = process.argv.slice(2)
 const distAt = args.indexOf('--dist')
@@ -32,12 +32,6 @@ const dist = distAt >= 0 ? (args.splice(distAt, 2)[1] ?? 'dist') : 'dist'
 const runs = Number(args[0] ?? 5)
 /** Without a media permission Chromium hides host candidates behind mDNS names. */
 const contextOptions = { permissions: ['camera', 'microphone'] }
-/**
- * How long the waiting page has been open when the second opens the link: long enough to have
- * installed its service worker (3 s after load, src/lib/pwa/register.ts), as a device whose person
- * then shares the link with another would have.
- */
-const waitingPageSettleMs = 5000
 
 const token = () => Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url')
 const median = (values: number[]) =>

@@ -27,3 +27,10 @@ export const pageSignal = (page: Page, what: string, timeoutMs = 30_000): Promis
     }, timeoutMs)
     page.on('console', look)
   })
+
+/**
+ * In the join benches, how long the waiting page has been open when the second opens the link: long
+ * enough to have installed its service worker (3 s after load, src/lib/pwa/register-moment.ts), as
+ * a device whose person then shares the link with another would have.
+ */
+export const waitingPageSettleMs = 5000
