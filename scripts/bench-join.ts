@@ -18,6 +18,10 @@
  *
  * It waits for a page's name and first device through the page's console (page-signal.ts), never
  * a locator, which would run Playwright's own script on the page it measures.
+ *
+ * `--timeline` also prints, for each second join, what the joining page fetched (from its resource
+ * timing) and its main thread's long tasks (50 ms or more), beside the steps: where the time
+ * between two steps went. The long-task observer is installed only then.
  */
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { startNostrRelay } from './relay/nostr-relay.ts'
@@ -29,6 +33,8 @@ const args = process.argv.slice(2)
 const distAt = args.indexOf('--dist')
 /** Another build's folder (`--dist /tmp/old`), to compare builds; the current build by default. */
 const dist = distAt >= 0 ? (args.splice(distAt, 2)[1] ?? 'dist') : 'dist'
+const timelineAt = args.indexOf('--timeline')
+const timeline = timelineAt >= 0 && args.splice(timelineAt, 1).length > 0
 const runs = Number(args[0] ?? 5)
 /** Without a media permission Chromium hides host candidates behind mDNS names. */
 const contextOptions = { permissions: ['camera', 'microphone'] }
@@ -45,10 +51,20 @@ const launch = (): Promise<Browser> =>
   chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
 
 /** What a page recorded; runs before any of its scripts, so it sees every socket and connection. */
-const recordJoinSteps = (signalPrefix: string) => {
+const recordJoinSteps = (signalPrefix: string, longTasks: boolean) => {
   const marks: [string, number][] = []
   ;(globalThis as unknown as { ferryJoinMarks: typeof marks }).ferryJoinMarks = marks
   const mark = (what: string) => marks.push([what, performance.timeOrigin + performance.now()])
+  if (longTasks) {
+    new PerformanceObserver((list) => {
+      for (const task of list.getEntries()) {
+        marks.push([
+          `long task ${Math.round(task.duration)} ms`,
+          performance.timeOrigin + task.startTime,
+        ])
+      }
+    }).observe({ type: 'longtask', buffered: true })
+  }
   // The marks the bench waits for, told through the console (page-signal.ts).
   const signal = (what: string) => {
     mark(what)
@@ -146,6 +162,22 @@ const stepsOf = async (page: Page, startedAtMs: number) => {
 
 const stepRuns: Steps[] = []
 
+/** The joining page's fetches, long tasks and marks, in ms from `startedAtMs`, in order. */
+const printTimeline = async (page: Page, startedAtMs: number) => {
+  const fetches = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((entry) => [
+        performance.timeOrigin + entry.startTime,
+        `fetch ${new URL(entry.name).pathname} until +${Math.round(entry.duration)} ms`,
+      ]),
+  )
+  const events = [...(await marksOf(page)).map(([what, at]) => [at, what] as const), ...fetches]
+  for (const [at, what] of events.sort(([a], [b]) => Number(a) - Number(b))) {
+    console.log(`    ${String(Math.round(Number(at) - startedAtMs)).padStart(5)}  ${String(what)}`)
+  }
+}
+
 const measure = async (browser: Browser, staggered: boolean): Promise<number> => {
   const link = `${server.url}#room=${token()}&key=${token()}`
   const contexts = await Promise.all([
@@ -153,7 +185,7 @@ const measure = async (browser: Browser, staggered: boolean): Promise<number> =>
     browser.newContext(contextOptions),
   ])
   // tsx (keepNames) wraps named functions in a `__name` helper the page lacks: send source.
-  const script = `(() => { const __name = (target) => target; (${recordJoinSteps.toString()})(${JSON.stringify(pageSignalPrefix)}) })()`
+  const script = `(() => { const __name = (target) => target; (${recordJoinSteps.toString()})(${JSON.stringify(pageSignalPrefix)}, ${timeline}) })()`
   await Promise.all(contexts.map((context) => context.addInitScript({ content: script })))
   const [first, second] = (await Promise.all(contexts.map((context) => context.newPage()))) as [
     Page,
@@ -184,6 +216,7 @@ const measure = async (browser: Browser, staggered: boolean): Promise<number> =>
           .map(([step, ms]) => `${step} ${Math.round(ms)}`)
           .join(', ')} ms; both list each other ${bothMs} ms`,
       )
+      if (timeline) await printTimeline(second, startedAtMs)
     }
     return bothMs
   } finally {
