@@ -29,12 +29,12 @@ import { startStaticServer } from './static-server.ts'
 import { chromiumArgs, chromiumPath } from './chromium.ts'
 import { pageSignal, pageSignalPrefix, waitingPageSettleMs } from './page-signal.ts'
 
-const args = process.argv.slice(2)
+/** `--timeline`: each second join's fetches and long tasks too (see above). */
+const timeline = process.argv.includes('--timeline')
+const args = process.argv.slice(2).filter((arg) => arg !== '--timeline')
 const distAt = args.indexOf('--dist')
 /** Another build's folder (`--dist /tmp/old`), to compare builds; the current build by default. */
 const dist = distAt >= 0 ? (args.splice(distAt, 2)[1] ?? 'dist') : 'dist'
-const timelineAt = args.indexOf('--timeline')
-const timeline = timelineAt >= 0 && args.splice(timelineAt, 1).length > 0
 const runs = Number(args[0] ?? 5)
 /** Without a media permission Chromium hides host candidates behind mDNS names. */
 const contextOptions = { permissions: ['camera', 'microphone'] }
@@ -167,14 +167,14 @@ const printTimeline = async (page: Page, startedAtMs: number) => {
   const fetches = await page.evaluate(() =>
     performance
       .getEntriesByType('resource')
-      .map((entry) => [
-        performance.timeOrigin + entry.startTime,
+      .map((entry): [string, number] => [
         `fetch ${new URL(entry.name).pathname} until +${Math.round(entry.duration)} ms`,
+        performance.timeOrigin + entry.startTime,
       ]),
   )
-  const events = [...(await marksOf(page)).map(([what, at]) => [at, what] as const), ...fetches]
-  for (const [at, what] of events.sort(([a], [b]) => Number(a) - Number(b))) {
-    console.log(`    ${String(Math.round(Number(at) - startedAtMs)).padStart(5)}  ${String(what)}`)
+  const events = [...(await marksOf(page)), ...fetches].sort(([, a], [, b]) => a - b)
+  for (const [what, at] of events) {
+    console.log(`    ${String(Math.round(at - startedAtMs)).padStart(5)}  ${what}`)
   }
 }
 
