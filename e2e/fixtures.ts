@@ -81,7 +81,9 @@ export const serverUrl = (
 /**
  * The names of the devices open in this worker. Names are random (30 × 30 of them), so eight
  * devices share one about one run in thirty; the tests find devices by name, so a device that
- * draws a name already open is renamed through the app, as a person would.
+ * draws a name already open is renamed through the app, as a person would. A page that opens on a
+ * prompt (a link naming its own relays) cannot be renamed until the prompt is answered, which is
+ * the test's to do: such a device is drawn again from a fresh context instead.
  */
 const openNames = new Set<string>()
 
@@ -92,7 +94,10 @@ export class Device {
   ) {}
 
   static async open(browser: Browser, url = appUrl()): Promise<Device> {
-    return Device.start(await browser.newContext(contextOptions), url)
+    for (let draw = 1; ; draw++) {
+      const device = await Device.start(await browser.newContext(contextOptions), url)
+      if (device || draw === 5) return device ?? Device.unnamed()
+    }
   }
 
   /**
@@ -105,10 +110,15 @@ export class Device {
       executablePath: chromiumPath,
       args: chromiumArgs,
     })
-    return Device.start(context, url)
+    return (await Device.start(context, url)) ?? Device.unnamed()
   }
 
-  private static async start(context: BrowserContext, url: string): Promise<Device> {
+  private static unnamed(): never {
+    throw new Error('ferry e2e: every name drawn was already open, and a prompt kept the rename')
+  }
+
+  /** The device, or null (its context closed) if its name was taken and a prompt blocks renaming. */
+  private static async start(context: BrowserContext, url: string): Promise<Device | null> {
     await watchCsp(context)
     const page = context.pages()[0] ?? (await context.newPage())
     if (process.env['FERRY_E2E_CONSOLE']) {
@@ -123,10 +133,26 @@ export class Device {
     const drawn = await device.name()
     let name = drawn
     for (let suffix = 2; openNames.has(name); suffix++) name = `${drawn} ${suffix}`
-    if (name !== drawn) await device.rename(name)
-    openNames.add(name)
-    context.on('close', () => openNames.delete(name))
+    if (name !== drawn) {
+      if (await page.evaluate(() => document.querySelector('dialog:modal') !== null)) {
+        await context.close()
+        return null
+      }
+      await device.rename(name)
+    } else {
+      device.claim(name)
+    }
+    context.on('close', () => openNames.delete(device.openName))
     return device
+  }
+
+  /** The name this device holds in `openNames`. */
+  private openName = ''
+
+  private claim(name: string): void {
+    openNames.delete(this.openName)
+    openNames.add(name)
+    this.openName = name
   }
 
   /** Renames this device through the header's Rename form. */
@@ -136,6 +162,7 @@ export class Device {
     await this.page.getByLabel('Device name').fill(name)
     await this.page.getByRole('button', { name: 'Save' }).click()
     await expect(this.page.getByTestId('my-name')).toHaveText(name)
+    this.claim(name)
   }
 
   name(): Promise<string> {
