@@ -94,10 +94,11 @@ export class Device {
   ) {}
 
   static async open(browser: Browser, url = appUrl()): Promise<Device> {
-    for (let draw = 1; ; draw++) {
+    for (let draw = 0; draw < 5; draw++) {
       const device = await Device.start(await browser.newContext(contextOptions), url)
-      if (device || draw === 5) return device ?? Device.unnamed()
+      if (device) return device
     }
+    return Device.unnamed()
   }
 
   /**
